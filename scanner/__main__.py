@@ -1,0 +1,3 @@
+from scanner.cli.main import cli
+
+cli(prog_name="shadowai")

@@ -1,0 +1,1 @@
+"""The `shadowai` command line."""

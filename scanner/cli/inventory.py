@@ -1,0 +1,68 @@
+"""`shadowai inventory` and `shadowai export`: what AI is in use, for people and for auditors."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+
+import click
+
+from scanner.cli.options import catalogue_from, database_from, db_option, format_option, signatures_option
+from scanner.cli.output import write_rows
+from scanner.inventory.views import EXPORT_COLUMNS, SERVICE_COLUMNS, finding_rows, service_rows
+
+
+@click.command(name="inventory")
+@db_option
+@signatures_option
+@click.option("--unsanctioned", is_flag=True, help="Only services not sanctioned or tolerated (shadow AI).")
+@format_option("table", "csv", "json", default="table")
+def inventory_command(db_path, signature_dirs, unsanctioned, output_format):
+    """One row per AI service seen: vendor, category, sanction status, distinct subjects, sources, hits,
+    first and last seen.
+
+    Example: shadowai inventory --unsanctioned
+    """
+    db = database_from(db_path, create=False)
+    rows = service_rows(db, catalogue_from(signature_dirs), unsanctioned_only=unsanctioned)
+    columns = SERVICE_COLUMNS if output_format == "table" else ["service_id"] + SERVICE_COLUMNS
+    if output_format == "table" and not rows:
+        click.echo("no AI services in the inventory yet (run: shadowai scan logs PATH)", err=True)
+        return
+    write_rows(rows, columns, output_format, sys.stdout)
+
+
+@click.command(name="export")
+@db_option
+@signatures_option
+@format_option("csv", "json", "jsonl", default="csv")
+@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False, allow_dash=True),
+              help="File to write ('-' for stdout).")
+def export_command(db_path, signature_dirs, output_format, out_path):
+    """Export every finding (service x source x subject x location) with first/last seen, hits and the
+    runs that saw it. CSV cells that a spreadsheet would evaluate as a formula are neutralised.
+
+    Example: shadowai export --format csv --out ai-inventory.csv
+    """
+    db = database_from(db_path, create=False)
+    rows = finding_rows(db, catalogue_from(signature_dirs))
+    if out_path == "-":
+        count = write_rows(rows, EXPORT_COLUMNS, output_format, sys.stdout)
+    else:
+        count = write_atomically(out_path, lambda handle: write_rows(rows, EXPORT_COLUMNS, output_format, handle))
+    click.echo(f"{count} findings written to {out_path}", err=True)
+
+
+def write_atomically(path: str, write) -> int:
+    """Write to a temporary file beside the target, then rename: a reader never sees half a file."""
+    directory = os.path.dirname(os.path.abspath(path))
+    fd, temporary = tempfile.mkstemp(prefix=".shadowai-", dir=directory)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            result = write(handle)
+        os.replace(temporary, path)
+    except BaseException:
+        os.unlink(temporary)
+        raise
+    return result

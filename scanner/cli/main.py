@@ -1,0 +1,33 @@
+"""The `shadowai` command group."""
+
+from __future__ import annotations
+
+import click
+
+from scanner import __version__
+from scanner.cli.catalogue import catalogue_group
+from scanner.cli.demo import demo_command
+from scanner.cli.inventory import export_command, inventory_command
+from scanner.cli.plugins import plugins_command
+from scanner.cli.runs import runs_command
+from scanner.cli.scan import scan_group
+from scanner.exit_codes import HELP
+from scanner.plugins.manager import plugin_manager
+
+
+@click.group(help=f"""Find where AI services are really used, and keep an auditable inventory of it.
+
+Start with 'shadowai demo', then 'shadowai scan logs PATH' and 'shadowai inventory'.
+
+{HELP}""")
+@click.version_option(__version__, prog_name="shadowai")
+def cli():
+    pass
+
+
+for command in (demo_command, scan_group, inventory_command, export_command, runs_command, catalogue_group,
+                plugins_command):
+    cli.add_command(command)
+
+plugin_manager().hook.register_scan_commands(scan=scan_group)
+plugin_manager().hook.register_commands(cli=cli)

@@ -1,0 +1,1 @@
+"""Exports of the inventory for auditors and other tools."""

@@ -1,0 +1,179 @@
+"""Findings: an AI service seen for a subject at a location, produced by the matcher from observations.
+
+The finding key is (service id, source, subject, location). Evidence is a small dict kept as one sample;
+it never holds a secret (secrets arrive here already reduced to fingerprints) and URL query strings are
+dropped because they often carry tokens.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import singledispatch
+from typing import TYPE_CHECKING, Any
+
+from scanner import observations as obs
+
+if TYPE_CHECKING:
+    from scanner.matching.matcher import Matcher
+
+UNKNOWN_SUBJECT = "unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    service_id: str
+    source: str
+    subject: str
+    location: str
+    seen_at: str | None
+    matched_by: str
+    evidence: dict[str, Any] = field(default_factory=dict)
+    hits: int = 1
+
+    @property
+    def key(self) -> tuple[str, str, str, str]:
+        return (self.service_id, self.source, self.subject, self.location)
+
+
+def compact(evidence: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in evidence.items() if value not in (None, "", ())}
+
+
+def strip_query(path: str | None) -> str | None:
+    if path is None:
+        return None
+    for separator in "?#;":
+        path = path.split(separator, 1)[0]
+    return path[:256]
+
+
+@singledispatch
+def match_observation(observation: Any, matcher: "Matcher") -> Finding | None:
+    raise TypeError(f"no matcher for {type(observation).__name__}")
+
+
+@match_observation.register(obs.HostSeen)
+def _(observation: obs.HostSeen, matcher: "Matcher") -> Finding | None:
+    found = matcher.match_host(observation.host, observation.path)
+    if found is None:
+        return None
+    return Finding(
+        service_id=found.service_id,
+        source=observation.source,
+        subject=observation.user or observation.client or UNKNOWN_SUBJECT,
+        location=observation.location,
+        seen_at=observation.timestamp,
+        matched_by=f"{found.kind}:{found.rule}",
+        evidence=compact({
+            "host": observation.host,
+            "path": strip_query(observation.path),
+            "method": observation.method,
+            "status": observation.status,
+            "client": observation.client,
+            "user": observation.user,
+            "record": observation.record,
+        }),
+    )
+
+
+@match_observation.register(obs.DnsRecord)
+def _(observation: obs.DnsRecord, matcher: "Matcher") -> Finding | None:
+    kind = observation.type.upper()
+    if kind == "TXT":
+        service_id = matcher.match_txt(observation.value)
+        rule = "dns_txt"
+    elif kind in ("CNAME", "MX", "NS"):
+        found = matcher.match_host(observation.value)
+        service_id, rule = (found.service_id, f"{found.kind}:{found.rule}") if found else (None, "")
+    else:
+        return None
+    if service_id is None:
+        return None
+    return Finding(service_id, observation.source, observation.name, observation.location, observation.timestamp,
+                   rule, {"name": observation.name, "type": kind, "value": observation.value[:256]})
+
+
+@match_observation.register(obs.OAuthGrant)
+def _(observation: obs.OAuthGrant, matcher: "Matcher") -> Finding | None:
+    service_id = matcher.match_oauth(
+        app_name=observation.app_name,
+        publisher_domain=observation.publisher_domain or "",
+        client_id=observation.app_id,
+    )
+    if service_id is None:
+        return None
+    return Finding(service_id, observation.source, observation.user or f"tenant:{observation.idp}",
+                   observation.location, observation.timestamp, "oauth",
+                   compact({"app_id": observation.app_id, "app_name": observation.app_name,
+                            "publisher_domain": observation.publisher_domain,
+                            "scopes": " ".join(observation.scopes)}))
+
+
+@match_observation.register(obs.CloudResource)
+def _(observation: obs.CloudResource, matcher: "Matcher") -> Finding | None:
+    service_id = matcher.match_cloud(observation.provider, observation.type, observation.kind) or matcher.match_cloud(
+        observation.provider, observation.service
+    )
+    if service_id is None:
+        return None
+    return Finding(service_id, observation.source, f"{observation.provider}:{observation.account}",
+                   observation.location, observation.timestamp, "cloud",
+                   compact({"region": observation.region, "type": observation.type, "id": observation.id,
+                            "model": observation.model}))
+
+
+@match_observation.register(obs.CloudActivity)
+def _(observation: obs.CloudActivity, matcher: "Matcher") -> Finding | None:
+    service_id = matcher.match_cloud(observation.provider, observation.service)
+    if service_id is None:
+        return None
+    return Finding(service_id, observation.source, observation.principal, observation.location,
+                   observation.timestamp, "cloud",
+                   {"account": observation.account, "action": observation.action, "window": observation.window},
+                   hits=observation.count)
+
+
+@match_observation.register(obs.PackageUse)
+def _(observation: obs.PackageUse, matcher: "Matcher") -> Finding | None:
+    service_id = matcher.match_package(observation.ecosystem, observation.name)
+    if service_id is None:
+        return None
+    return Finding(service_id, observation.source, observation.repo, observation.path, None,
+                   f"packages:{observation.ecosystem}",
+                   compact({"package": observation.name, "version": observation.version, "line": observation.line}))
+
+
+@match_observation.register(obs.CodeReference)
+def _(observation: obs.CodeReference, matcher: "Matcher") -> Finding | None:
+    if observation.kind == "import" and observation.language:
+        service_id, rule = matcher.match_import(observation.language, observation.value), "imports"
+    elif observation.kind == "endpoint":
+        found = matcher.match_url(observation.value)
+        service_id, rule = (found.service_id, found.kind) if found else (None, "")
+    elif observation.kind == "env-var":
+        service_id, rule = matcher.match_env_var(observation.value), "env_vars"
+    elif observation.kind == "container":
+        service_id, rule = matcher.match_container(observation.value), "containers"
+    elif observation.kind == "iac" and ":" in observation.value:
+        tool, _, resource_type = observation.value.partition(":")
+        service_id, rule = matcher.match_iac(tool, resource_type), "iac"
+    else:
+        return None
+    if service_id is None:
+        return None
+    return Finding(service_id, observation.source, observation.repo, observation.path, None, rule,
+                   compact({"kind": observation.kind, "value": observation.value[:200], "line": observation.line}))
+
+
+@match_observation.register(obs.SecretFound)
+def _(observation: obs.SecretFound, matcher: "Matcher") -> Finding | None:
+    return Finding(observation.service_id, observation.source, observation.repo, observation.path, None,
+                   f"secrets:{observation.rule_id}",
+                   compact({"fingerprint": observation.fingerprint, "line": observation.line}))
+
+
+@match_observation.register(obs.ModelFile)
+def _(observation: obs.ModelFile, matcher: "Matcher") -> Finding | None:
+    return Finding("unknown-model-file", observation.source, observation.repo, observation.path, None,
+                   f"model-file:{observation.format}",
+                   {"format": observation.format, "size": observation.size, "sha256": observation.sha256})

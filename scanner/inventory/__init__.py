@@ -1,0 +1,1 @@
+"""The inventory: an SQLite database of runs, findings, sanctions and cursors."""

@@ -1,0 +1,1 @@
+"""Turn observations into findings using indexes compiled from the catalogue."""

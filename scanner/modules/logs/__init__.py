@@ -1,0 +1,1 @@
+"""DNS and web-proxy log discovery: `shadowai scan logs`."""

@@ -1,0 +1,65 @@
+"""`shadowai scan logs PATH...`"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from scanner import exit_codes
+from scanner.cli.options import catalogue_from, database_from, db_option, echo_error, quiet_option, signatures_option
+from scanner.plugins.manager import plugin_manager
+
+
+def log_formats():
+    formats = []
+    for registered in plugin_manager().hook.register_log_formats():
+        formats += registered or []
+    return formats
+
+
+def list_formats(ctx, _param, value):
+    if not value or ctx.resilient_parsing:
+        return
+    for log_format in log_formats():
+        click.echo(f"{log_format.name:<20} {log_format.kind:<6} {log_format.description}")
+    ctx.exit(0)
+
+
+@click.command(name="logs")
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--format", "forced_format", metavar="NAME",
+              help="Read every file as this format instead of detecting it per file.")
+@click.option("--list-formats", is_flag=True, expose_value=False, is_eager=True, callback=list_formats,
+              help="List the log formats that can be read, and exit.")
+@db_option
+@signatures_option
+@quiet_option
+def logs_command(paths, forced_format, db_path, signature_dirs, quiet):
+    """Read DNS and proxy logs (files, directories, globs, '-' for stdin), detect each file's format,
+    and add every AI service seen to the inventory. Files are read incrementally: a file scanned before
+    is read only from where the last scan stopped, even after rotation renamed it.
+
+    Example: shadowai scan logs /var/log/squid/access.log* --db inventory.db
+    """
+    from scanner.modules.logs.scan import LogScan
+
+    formats = log_formats()
+    if forced_format and forced_format not in {f.name for f in formats}:
+        raise click.BadParameter(f"unknown format '{forced_format}' (see --list-formats)", param_hint="--format")
+    catalogue = catalogue_from(signature_dirs)
+    db = database_from(db_path)
+    scan = LogScan(db, catalogue, formats, forced_format=forced_format, show_progress=not quiet,
+                   on_error=echo_error)
+    result = scan.run(list(paths))
+    if not quiet:
+        counts = result.counts
+        click.echo(
+            f"run {result.run_id} {result.status}: {counts.get('files', 0)} files read, "
+            f"{counts.get('files_unchanged', 0)} unchanged, {counts.get('records', 0)} records, "
+            f"{counts.get('matched_records', 0)} matched an AI service, {result.errors} errors",
+            err=True,
+        )
+    if result.status == "interrupted":
+        sys.exit(130)
+    sys.exit(exit_codes.OK if result.status == "succeeded" else exit_codes.PARTIAL)

@@ -1,0 +1,1 @@
+"""Plugins: built-in discovery modules and third-party ones share one pluggy manager."""

@@ -1,0 +1,21 @@
+"""The hooks a shadowai plugin can implement (entry-point group ``shadowai``)."""
+
+import pluggy
+
+hookspec = pluggy.HookspecMarker("shadowai")
+hookimpl = pluggy.HookimplMarker("shadowai")
+
+
+@hookspec
+def register_scan_commands(scan):
+    """Add ``shadowai scan <source>`` subcommands to the ``scan`` click group."""
+
+
+@hookspec
+def register_log_formats():
+    """Return a list of LogFormat subclasses that ``shadowai scan logs`` can detect and read."""
+
+
+@hookspec
+def register_commands(cli):
+    """Add top-level commands to the ``shadowai`` click group."""
