@@ -69,7 +69,7 @@ def match_command(hosts, as_json, signature_dirs):
 
     Prints 'host<TAB>service_id<TAB>service_name<TAB>vendor', or 'host<TAB>-' when nothing matches.
 
-    Example: echo api.openai.com | shadowai catalogue match -
+    Example: shadowai catalogue match api.openai.com notopenai.com   (or: ... | shadowai catalogue match -)
     """
     catalogue = catalogue_from(signature_dirs)
     matcher = catalogue.matcher
