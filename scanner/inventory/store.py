@@ -19,13 +19,19 @@ from scanner.findings import Finding
 from scanner.inventory.database import transaction
 from scanner.inventory.runs import Run, utc_now
 
+# Event sources (logs, captures, audit trails) add up hits: every record is a new event, and cursors make sure
+# no record is read twice. Snapshot sources (a repository, a cloud account, an OAuth grant list) describe what
+# exists now: a re-scan replaces the count of the previous run instead of adding to it.
+ACCUMULATE = "hits + excluded.hits"
+SNAPSHOT = "case when last_run = excluded.last_run then hits + excluded.hits else excluded.hits end"
+
 UPSERT = """
 insert into findings (service_id, source, subject, location, first_seen, last_seen, hits, matched_by, evidence,
                       first_run, last_run)
 values (:service_id, :source, :subject, :location, :first_seen, :last_seen, :hits, :matched_by, :evidence,
         :run, :run)
 on conflict (service_id, source, subject, location) do update set
-    hits = hits + excluded.hits,
+    hits = {hits},
     first_seen = case when first_seen is null or excluded.first_seen < first_seen then excluded.first_seen
                       else first_seen end,
     last_seen = case when last_seen is null or excluded.last_seen > last_seen then excluded.last_seen
@@ -75,6 +81,18 @@ class FindingBatch:
             if current.last_seen is None or finding.seen_at > current.last_seen:
                 current.last_seen = finding.seen_at
 
+    def merge(self, key: tuple[str, str, str, str], other: Aggregate) -> None:
+        """Fold in an aggregate made elsewhere (a worker process) for the same key."""
+        current = self.items.get(key)
+        if current is None:
+            self.items[key] = other
+            return
+        current.hits += other.hits
+        if other.first_seen and (current.first_seen is None or other.first_seen < current.first_seen):
+            current.first_seen = other.first_seen
+        if other.last_seen and (current.last_seen is None or other.last_seen > current.last_seen):
+            current.last_seen = other.last_seen
+
     def move_cursor(self, cursor: Cursor) -> None:
         self.cursors[(cursor.source, cursor.identity)] = cursor
 
@@ -87,8 +105,10 @@ def load_cursor(db: sqlite_utils.Database, source: str, identity: str) -> Cursor
     return Cursor(*row) if row else None
 
 
-def commit_batch(db: sqlite_utils.Database, run: Run, batch: FindingBatch) -> int:
-    """Write the batch, its cursors and the run's progress atomically. Returns the number of rows upserted."""
+def commit_batch(db: sqlite_utils.Database, run: Run, batch: FindingBatch, *, snapshot: bool = False) -> int:
+    """Write the batch, its cursors and the run's progress atomically. Returns the number of rows upserted.
+
+    ``snapshot``: the source describes current state (see SNAPSHOT above) rather than events."""
     now = utc_now()
     rows = [
         {
@@ -100,7 +120,7 @@ def commit_batch(db: sqlite_utils.Database, run: Run, batch: FindingBatch) -> in
     ]
     with transaction(db):
         if rows:
-            db.conn.executemany(UPSERT, rows)
+            db.conn.executemany(UPSERT.format(hits=SNAPSHOT if snapshot else ACCUMULATE), rows)
         for cursor in batch.cursors.values():
             db["cursors"].upsert(
                 {"source": cursor.source, "identity": cursor.identity, "location": cursor.location,

@@ -32,10 +32,15 @@ def list_formats(ctx, _param, value):
               help="Read every file as this format instead of detecting it per file.")
 @click.option("--list-formats", is_flag=True, expose_value=False, is_eager=True, callback=list_formats,
               help="List the log formats that can be read, and exit.")
+@click.option("--parse-all", is_flag=True,
+              help="Parse every line and report every malformed one (slower). By default only lines that name a "
+                   "catalogue host are parsed: malformed lines elsewhere cannot hide AI use.")
+@click.option("--workers", type=click.IntRange(1, 64), default=None,
+              help="Processes for large plain files [default: the CPUs available, at most 8].")
 @db_option
 @signatures_option
 @quiet_option
-def logs_command(paths, forced_format, db_path, signature_dirs, quiet):
+def logs_command(paths, forced_format, parse_all, workers, db_path, signature_dirs, quiet):
     """Read DNS and proxy logs (files, directories, globs, '-' for stdin), detect each file's format,
     and add every AI service seen to the inventory. Files are read incrementally: a file scanned before
     is read only from where the last scan stopped, even after rotation renamed it.
@@ -50,7 +55,7 @@ def logs_command(paths, forced_format, db_path, signature_dirs, quiet):
     catalogue = catalogue_from(signature_dirs)
     db = database_from(db_path)
     scan = LogScan(db, catalogue, formats, forced_format=forced_format, show_progress=not quiet,
-                   on_error=echo_error)
+                   parse_all=parse_all, workers=workers, on_error=echo_error)
     result = scan.run(list(paths))
     if not quiet:
         counts = result.counts

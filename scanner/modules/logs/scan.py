@@ -1,32 +1,38 @@
-"""`scan logs`: read each file from its cursor, detect its format, match every host, store findings.
+"""`scan logs`: read each file from its cursor, detect its format, match the hosts, store the findings.
 
-One run per invocation. Every bad line is counted and kept with its file:line; the rest of the file is
-still read. Findings and cursors are committed together every BATCH_LINES lines, so an interrupted scan
-resumes without losing or double counting anything.
+One run per invocation. Per file: open (plain, gzip, bzip2, xz, zstd or stdin), resume from the cursor kept
+for the file's identity, detect the format from the first lines, then read whole-line blocks through the
+prefilter and the format's parser (blocks.py). Large plain files are split across worker processes
+(parallel.py). Findings and the cursor are committed together after every range or few blocks, so an
+interrupted scan resumes without losing or double counting anything. Bad lines are counted per file and the
+first ones kept with file:line; the rest of the file is still read.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from functools import lru_cache
 from typing import Callable
 
 import sqlite_utils
 
 from scanner.catalogue.loader import Catalogue
-from scanner.findings import match_observation
 from scanner.inventory.runs import Run, finish_run, start_run
 from scanner.inventory.store import Cursor, FindingBatch, commit_batch, load_cursor
-from scanner.modules.logs.formats.base import BadRecord, LogFormat
+from scanner.modules.logs import parallel
+from scanner.modules.logs.blocks import SOURCE, BlockParser, ChunkResult, whole_line_blocks
+from scanner.modules.logs.formats.base import LogFormat
 from scanner.modules.logs.inputs import expand, log_location
-from scanner.modules.logs.reader import OpenedLog, decode, head_lines, iterate_lines, open_log
-from scanner.observations import HostSeen
+from scanner.modules.logs.prefilter import LinePrefilter, catalogue_literals
+from scanner.modules.logs.reader import CompressedInputError, OpenedLog, head_lines, open_log
 from scanner.progress import Progress
 
-SOURCE = "logs"
-BATCH_LINES = 50_000
+COMMIT_EVERY_BLOCKS = 4
+RECORD = re.compile(r":(\d+)$")
 
 
 def detect_format(lines: list[str], formats: list[type[LogFormat]]) -> type[LogFormat] | None:
@@ -46,23 +52,33 @@ class LogScanResult:
 
 class LogScan:
     def __init__(self, db: sqlite_utils.Database, catalogue: Catalogue, formats: list[type[LogFormat]], *,
-                 forced_format: str | None = None, show_progress: bool = False,
-                 on_error: Callable[[str, str], None] | None = None) -> None:
+                 forced_format: str | None = None, show_progress: bool = False, parse_all: bool = False,
+                 workers: int | None = None, on_error: Callable[[str, str], None] | None = None) -> None:
         self.db = db
         self.catalogue = catalogue
         self.matcher = catalogue.matcher
         self.formats = formats
         self.forced = next((f for f in formats if f.name == forced_format), None) if forced_format else None
         self.show_progress = show_progress
+        self.parse_all = parse_all
+        self.workers = parallel.worker_count() if workers is None else workers
         self.on_error = on_error or (lambda where, message: None)
         self.batch = FindingBatch()
+        self.literals = catalogue_literals(catalogue)
+        self.pool = None
+
+    @lru_cache(maxsize=None)
+    def prefilter(self, log_format: type[LogFormat]) -> LinePrefilter:
+        uses_headers = log_format.prime is not LogFormat.prime
+        return LinePrefilter(self.literals, getattr(log_format, "host_encoding", "plain"), with_headers=uses_headers)
 
     def run(self, arguments: list[str]) -> LogScanResult:
         files, missing = expand(arguments)
         run = start_run(self.db, SOURCE, catalogue_version=self.catalogue.version,
-                        parameters={"paths": arguments, "format": self.forced.name if self.forced else "auto"})
+                        parameters={"paths": arguments, "format": self.forced.name if self.forced else "auto",
+                                    "parse_all": self.parse_all})
         for argument in missing:
-            self.fail(run, argument, "no such file, directory or glob match")
+            self.gap(run, argument, "no such file, directory or glob match")
         total = sum(os.path.getsize(f) for f in files if f != "-" and os.path.isfile(f))
         progress = Progress(total, "scan logs", enabled=self.show_progress)
         interrupted = False
@@ -71,18 +87,23 @@ class LogScan:
                 try:
                     self.scan_file(run, path, progress)
                 except OSError as exc:
-                    self.fail(run, path, f"cannot read: {exc.strerror or exc}")
+                    self.gap(run, path, f"cannot read: {exc.strerror or exc}")
         except KeyboardInterrupt:
             interrupted = True
         finally:
+            if self.pool is not None:
+                self.pool.terminate()
             commit_batch(self.db, run, self.batch)
             progress.close()
         status = finish_run(run, interrupted=interrupted)
         return LogScanResult(run.id, status, dict(run.counts), run.errors_total)
 
-    def fail(self, run: Run, where: str, message: str) -> None:
-        run.error(where, message)
+    def gap(self, run: Run, where: str, message: str) -> None:
         run.gap(where, message)
+        self.on_error(where, message)
+
+    def error(self, run: Run, where: str, message: str) -> None:
+        run.error(where, message)
         self.on_error(where, message)
 
     def scan_file(self, run: Run, path: str, progress: Progress) -> None:
@@ -98,63 +119,119 @@ class LogScan:
             run.count("files_unchanged")  # a compressed file is only ever read to its end once
             progress.advance(log.size)
             return
-        start, line_number = 0, 0
+        start, line = 0, 0
         if cursor and (log.compressed or cursor.offset <= log.size):
-            start, line_number = cursor.offset, cursor.line  # resume; a shorter file was replaced: read it all
-        if not log.compressed and start == log.size and log.size:
+            start, line = cursor.offset, cursor.line  # resume; a shorter plain file was replaced: read it all
+        if not log.compressed and log.identity and start == log.size:
             run.count("files_unchanged")
             progress.advance(log.size)
             return
         head = head_lines(log)
         log_format = self.forced or detect_format(head, self.formats)
         if log_format is None:
-            self.fail(run, log.name, "log format not recognised (name one with --format; see --list-formats)")
+            self.gap(run, log.name, "log format not recognised (name one with --format; see --list-formats)")
+            progress.advance(log.size)
             return
-        parser = log_format()
-        parser.prime(head)
-        location = log_location(log.name)
-        evidence_time = datetime.fromtimestamp(log.mtime, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ") \
-            if log.mtime else None
-        digest = hashlib.sha256()
-        position = start
-        progress.advance(start if not log.compressed else 0)
         run.count("files")
-        for position, raw in iterate_lines(log.stream, start):
-            line_number += 1
-            digest.update(raw)
-            if not log.compressed:
-                progress.advance(len(raw))
-            text = decode(raw)
-            if not text.strip():
-                continue
-            run.count("records")
-            try:
-                fields = parser.parse(text)
-            except BadRecord as exc:
-                run.count("bad_records")
-                where = f"{log.name}:{line_number}"
-                run.error(where, f"{log_format.name}: {exc}")
-                self.on_error(where, f"{log_format.name}: {exc}")
-                continue
-            if not fields:
-                continue
-            fields.setdefault("timestamp", evidence_time)
-            observation = HostSeen(source=SOURCE, location=location, record=f"{log.name}:{line_number}", **fields)
-            finding = match_observation(observation, self.matcher)
-            if finding is not None:
-                run.count("matched_records")
-                self.batch.add(finding)
-            if line_number % BATCH_LINES == 0:
-                self.checkpoint(run, log, location, position, line_number, complete=False)
+        evidence_time = (datetime.fromtimestamp(log.mtime, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+                         if log.mtime else None)
+        file_state = FileState(log, log_location(log.name), start, line)
+        progress.advance(start if not log.compressed else 0)
+        if (not log.compressed and log.identity and self.workers > 1
+                and log.size - start >= parallel.PARALLEL_THRESHOLD):
+            self.read_in_parallel(run, file_state, log_format, head, evidence_time, progress)
+        else:
+            parser = BlockParser(log_format, head, self.prefilter(log_format), self.matcher, name=log.name,
+                                 location=file_state.location, evidence_time=evidence_time,
+                                 parse_all=self.parse_all)
+            self.read_sequentially(run, file_state, parser, progress)
+        run.add_input(path=os.path.abspath(log.name) if log.identity else log.name, format=log_format.name,
+                      size=log.size, compression=log.compression, first_line_sha256=log.identity,
+                      read=file_state.ranges)
+
+    def read_sequentially(self, run: Run, state: "FileState", parser: BlockParser, progress: Progress) -> None:
+        log = state.log
+        if state.offset:
+            log.stream.seek(state.offset)
+        pending = 0
+        digest = hashlib.sha256()
+        begin = state.offset
+        try:
+            for block in whole_line_blocks(log.stream):
+                result = ChunkResult(digest=digest)
+                parser.process(block, result)
+                self.absorb(run, state, result, len(block))
+                if not log.compressed:
+                    progress.advance(len(block))
+                pending += 1
+                if pending >= COMMIT_EVERY_BLOCKS:
+                    self.checkpoint(run, state, complete=False)
+                    pending = 0
+        except CompressedInputError as exc:
+            self.error(run, f"{log.name}:{state.line + 1}", str(exc))
+            complete = False
+        else:
+            complete = True
+        state.ranges.append({"from": begin, "to": state.offset, "sha256": digest.hexdigest()})
         if log.compressed:
             progress.advance(log.size)
-        self.checkpoint(run, log, location, position, line_number, complete=True)
-        run.add_input(path=os.path.abspath(log.name) if log.identity else log.name, format=log_format.name,
-                      size=log.size, read_from=start, read_to=position, sha256=digest.hexdigest())
+        self.checkpoint(run, state, complete=complete)
 
-    def checkpoint(self, run: Run, log: OpenedLog, location: str, position: int, line_number: int, *,
-                   complete: bool) -> None:
+    def read_in_parallel(self, run: Run, state: "FileState", log_format: type[LogFormat], head: list[str],
+                         evidence_time: str | None, progress: Progress) -> None:
+        if self.pool is None:
+            parallel.share(matcher=self.matcher, formats={f.name: f for f in self.formats}, prefilter=self.prefilter)
+            self.pool = parallel.make_pool(self.workers)
+        jobs = [
+            parallel.RangeJob(state.log.name, begin, end, log_format.name, tuple(head), state.log.name,
+                              state.location, evidence_time, self.parse_all)
+            for begin, end in parallel.line_aligned_ranges(state.log.name, state.offset, state.log.size)
+        ]
+        for job, (result, digest) in zip(jobs, self.pool.imap(parallel.scan_range, jobs)):
+            state.ranges.append({"from": job.start, "to": job.end, "sha256": digest})
+            shift_lines(result, state.line)
+            self.absorb(run, state, result, job.end - job.start)
+            progress.advance(job.end - job.start)
+            self.checkpoint(run, state, complete=job.end == state.log.size)
+
+    def absorb(self, run: Run, state: "FileState", result: ChunkResult, consumed: int) -> None:
+        for where_line, message in result.errors:
+            self.error(run, f"{state.log.name}:{where_line}", message)
+        run.errors_total += result.bad - len(result.errors)  # counted, beyond the ones kept
+        run.count("bad_records", result.bad)
+        run.count("records", result.lines)
+        run.count("matched_records", result.matched)
+        if result.binary:
+            run.count("binary_blocks", result.binary)
+        for key, aggregate in result.findings.items.items():
+            self.batch.merge(key, aggregate)
+        state.offset += consumed
+        state.line += result.lines
+
+    def checkpoint(self, run: Run, state: "FileState", *, complete: bool) -> None:
+        log = state.log
         if log.identity:
             size = log.size if (complete or not log.compressed) else 0
-            self.batch.move_cursor(Cursor(SOURCE, log.identity, location, position, line_number, size, log.mtime))
+            self.batch.move_cursor(Cursor(SOURCE, log.identity, state.location, state.offset, state.line, size,
+                                          log.mtime))
         commit_batch(self.db, run, self.batch)
+
+
+@dataclass
+class FileState:
+    log: OpenedLog
+    location: str
+    offset: int
+    line: int
+    ranges: list[dict] = field(default_factory=list)  # byte ranges read, each with the SHA-256 of its bytes
+
+
+def shift_lines(result: ChunkResult, base: int) -> None:
+    """A worker numbers lines from the start of its range; make them file line numbers."""
+    if not base:
+        return
+    result.errors = [(line + base, message) for line, message in result.errors]
+    for aggregate in result.findings.items.values():
+        record = aggregate.evidence.get("record")
+        if record:
+            aggregate.evidence["record"] = RECORD.sub(lambda m: f":{int(m.group(1)) + base}", record)

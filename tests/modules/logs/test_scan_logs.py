@@ -77,14 +77,14 @@ def test_bad_lines_are_reported_with_file_and_line_and_the_rest_is_kept(tmp_path
     log = tmp_path / "access.log"
     write_log(log, [
         squid(T0, "claude.ai", user="a"),
-        "1764460801.000 12 10.0.0.5 TCP_MISS/200 100 GET",  # cut short
+        "1764460801.000 12 10.0.0.5 TCP_MISS/200 100 GET https://claude.ai/x",  # cut short
         squid(T0 + 2, "claude.ai", user="a"),
         "notatime 12 10.0.0.5 TCP_MISS/200 100 GET https://claude.ai/ a HIER_DIRECT/1.2.3.4 text/html",
         squid(T0 + 4, "claude.ai", user="a"),
     ])
     result = shadowai("scan", "logs", log, "--db", db_path)
     assert result.exit_code == 1  # partial
-    assert f"{log}:2: squid-native: expected 10 space-separated fields, found 6" in result.stderr
+    assert f"{log}:2: squid-native: expected 10 space-separated fields, found 7" in result.stderr
     assert f"{log}:4: squid-native: timestamp 'notatime'" in result.stderr
     assert hits(db_path) == {("claude", "a"): 3}
     run = runs(db_path)[-1]
@@ -145,4 +145,17 @@ def test_run_records_inputs_with_size_and_hash(tmp_path, db_path):
     shadowai("scan", "logs", log, "--db", db_path, "-q")
     [entry] = json.loads(runs(db_path)[-1]["inputs"])
     assert entry["path"] == str(log) and entry["size"] == log.stat().st_size
-    assert entry["format"] == "squid-native" and len(entry["sha256"]) == 64
+    assert entry["format"] == "squid-native"
+    import hashlib
+    assert entry["read"] == [{"from": 0, "to": log.stat().st_size, "sha256": hashlib.sha256(log.read_bytes()).hexdigest()}]
+
+
+def test_fast_mode_parses_only_lines_naming_a_catalogue_host_and_parse_all_checks_every_line(tmp_path, db_path):
+    log = tmp_path / "access.log"
+    write_log(log, [squid(T0, "claude.ai", user="a"), "garbage without any host", squid(T0 + 1, "example.org")])
+    fast = shadowai("scan", "logs", log, "--db", db_path)
+    assert fast.exit_code == 0 and "garbage" not in fast.stderr
+    strict = shadowai("scan", "logs", log, "--parse-all", "--db", tmp_path / "strict.db")
+    assert strict.exit_code == 1
+    assert f"{log}:2: squid-native: expected 10 space-separated fields, found 4" in strict.stderr
+    assert hits(db_path) == hits(tmp_path / "strict.db") == {("claude", "a"): 1}
