@@ -11,7 +11,6 @@ import yaml
 
 from scanner.catalogue.loader import CatalogueError, load_catalogue
 from scanner.catalogue.model import DETECTION_KINDS
-from scanner.catalogue.validate import validate
 from scanner.cli.options import catalogue_from, format_option, signatures_option
 from scanner.cli.output import write_rows
 
@@ -111,6 +110,8 @@ def validate_command(dirs):
 
     Example: shadowai catalogue validate ./my-signatures
     """
+    from scanner.catalogue.validate import validate  # jsonschema is only needed here
+
     try:
         catalogue = load_catalogue(dirs)
     except CatalogueError as exc:

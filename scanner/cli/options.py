@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import sys
+
 import click
+
+from scanner import exit_codes
+from scanner.interruption import StopFlag
+from scanner.inventory.lock import DatabaseLock, LockNotAcquired
 
 from scanner.catalogue.loader import CatalogueError, load_catalogue
 from scanner.inventory.database import DEFAULT_DB, DatabaseError, open_db
@@ -51,3 +58,44 @@ def database_from(db_path, *, create: bool = True):
 
 def echo_error(where: str, message: str) -> None:
     click.echo(f"{where}: {message}", err=True)
+
+
+def wait_option(function):
+    return click.option(
+        "--wait", type=click.FloatRange(0), default=60, show_default=True, metavar="SECONDS",
+        help="How long to wait for another scan holding the inventory's lock; then exit 4.",
+    )(function)
+
+
+def fail_on_new_option(function):
+    return click.option(
+        "--fail-on-new", is_flag=True,
+        help="Exit 3 when this scan finds an AI service that is new to the inventory and not sanctioned.",
+    )(function)
+
+
+@contextlib.contextmanager
+def scan_session(db_path, wait: float):
+    """Hold the inventory's lock (exit 4 if another scan keeps it), open it, and turn SIGTERM/SIGINT into a
+    request to stop after the current batch."""
+    try:
+        lock = DatabaseLock(db_path, wait).__enter__()
+    except LockNotAcquired as exc:
+        click.echo(f"shadowai: {exc}", err=True)
+        sys.exit(exit_codes.LOCKED)
+    try:
+        db = database_from(db_path)
+        with StopFlag() as stop:
+            yield db, stop
+    finally:
+        lock.__exit__(None, None, None)
+
+
+def scan_exit_code(status: str, new_services: list[str]) -> int:
+    for service_id in new_services:
+        click.echo(f"new unsanctioned AI service: {service_id}", err=True)
+    if status == "interrupted":
+        return exit_codes.INTERRUPTED
+    if new_services:
+        return exit_codes.NEW_UNSANCTIONED
+    return exit_codes.OK if status == "succeeded" else exit_codes.PARTIAL

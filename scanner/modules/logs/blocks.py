@@ -7,6 +7,7 @@ The same code runs in the scanning process (compressed files, stdin, small files
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass, field
 from typing import BinaryIO, Iterator
 
@@ -17,7 +18,7 @@ from scanner.modules.logs.formats.base import BadRecord, LogFormat
 from scanner.modules.logs.prefilter import LinePrefilter
 from scanner.observations import HostSeen
 
-BLOCK_BYTES = 8 << 20
+BLOCK_BYTES = int(os.environ.get("SHADOWAI_LOGS_BLOCK_BYTES", 8 << 20))  # tuning knob (and for tests)
 MAX_ERRORS_KEPT = 50
 SOURCE = "logs"
 
@@ -96,9 +97,10 @@ class BlockParser:
             result.findings.add(finding)
 
 
-def whole_line_blocks(stream: BinaryIO, limit: int | None = None, block_bytes: int = BLOCK_BYTES
+def whole_line_blocks(stream: BinaryIO, limit: int | None = None, block_bytes: int | None = None
                       ) -> Iterator[bytes]:
     """Blocks that end on a newline (the last one may not, at the end of the input). ``limit``: bytes to read."""
+    block_bytes = block_bytes or BLOCK_BYTES
     carry = b""
     remaining = limit
     while True:

@@ -6,8 +6,9 @@ import sys
 
 import click
 
-from scanner import exit_codes
-from scanner.cli.options import catalogue_from, database_from, db_option, echo_error, quiet_option, signatures_option
+from scanner.cli.options import (catalogue_from, db_option, echo_error, fail_on_new_option, quiet_option,
+                                 scan_exit_code, scan_session, signatures_option, wait_option)
+from scanner.inventory.changes import known_services, new_unsanctioned
 from scanner.plugins.manager import plugin_manager
 
 
@@ -39,8 +40,10 @@ def list_formats(ctx, _param, value):
               help="Processes for large plain files [default: the CPUs available, at most 8].")
 @db_option
 @signatures_option
+@wait_option
+@fail_on_new_option
 @quiet_option
-def logs_command(paths, forced_format, parse_all, workers, db_path, signature_dirs, quiet):
+def logs_command(paths, forced_format, parse_all, workers, db_path, signature_dirs, wait, fail_on_new, quiet):
     """Read DNS and proxy logs (files, directories, globs, '-' for stdin), detect each file's format,
     and add every AI service seen to the inventory. Files are read incrementally: a file scanned before
     is read only from where the last scan stopped, even after rotation renamed it.
@@ -53,18 +56,18 @@ def logs_command(paths, forced_format, parse_all, workers, db_path, signature_di
     if forced_format and forced_format not in {f.name for f in formats}:
         raise click.BadParameter(f"unknown format '{forced_format}' (see --list-formats)", param_hint="--format")
     catalogue = catalogue_from(signature_dirs)
-    db = database_from(db_path)
-    scan = LogScan(db, catalogue, formats, forced_format=forced_format, show_progress=not quiet,
-                   parse_all=parse_all, workers=workers, on_error=echo_error)
-    result = scan.run(list(paths))
+    with scan_session(db_path, wait) as (db, stop):
+        before = known_services(db)
+        scan = LogScan(db, catalogue, formats, forced_format=forced_format, show_progress=not quiet,
+                       parse_all=parse_all, workers=workers, on_error=echo_error, stop=stop)
+        result = scan.run(list(paths))
+        new = new_unsanctioned(db, catalogue, before)
     if not quiet:
         counts = result.counts
         click.echo(
             f"run {result.run_id} {result.status}: {counts.get('files', 0)} files read, "
-            f"{counts.get('files_unchanged', 0)} unchanged, {counts.get('records', 0)} records, "
+            f"{counts.get('files_unchanged', 0)} unchanged, {counts.get('records', 0)} lines, "
             f"{counts.get('matched_records', 0)} matched an AI service, {result.errors} errors",
             err=True,
         )
-    if result.status == "interrupted":
-        sys.exit(130)
-    sys.exit(exit_codes.OK if result.status == "succeeded" else exit_codes.PARTIAL)
+    sys.exit(scan_exit_code(result.status, new if fail_on_new else []))

@@ -29,9 +29,10 @@ from scanner.modules.logs.formats.base import LogFormat
 from scanner.modules.logs.inputs import expand, log_location
 from scanner.modules.logs.prefilter import LinePrefilter, catalogue_literals
 from scanner.modules.logs.reader import CompressedInputError, OpenedLog, head_lines, open_log
+from scanner.interruption import StopFlag
 from scanner.progress import Progress
 
-COMMIT_EVERY_BLOCKS = 4
+COMMIT_EVERY_BLOCKS = int(os.environ.get("SHADOWAI_LOGS_COMMIT_BLOCKS", "4"))  # tuning knob
 RECORD = re.compile(r":(\d+)$")
 
 
@@ -53,7 +54,8 @@ class LogScanResult:
 class LogScan:
     def __init__(self, db: sqlite_utils.Database, catalogue: Catalogue, formats: list[type[LogFormat]], *,
                  forced_format: str | None = None, show_progress: bool = False, parse_all: bool = False,
-                 workers: int | None = None, on_error: Callable[[str, str], None] | None = None) -> None:
+                 workers: int | None = None, on_error: Callable[[str, str], None] | None = None,
+                 stop: StopFlag | None = None) -> None:
         self.db = db
         self.catalogue = catalogue
         self.matcher = catalogue.matcher
@@ -66,6 +68,7 @@ class LogScan:
         self.batch = FindingBatch()
         self.literals = catalogue_literals(catalogue)
         self.pool = None
+        self.stop = stop if stop is not None else StopFlag()
 
     @lru_cache(maxsize=None)
     def prefilter(self, log_format: type[LogFormat]) -> LinePrefilter:
@@ -84,17 +87,23 @@ class LogScan:
         interrupted = False
         try:
             for path in files:
+                if self.stop:
+                    break
                 try:
                     self.scan_file(run, path, progress)
                 except OSError as exc:
                     self.gap(run, path, f"cannot read: {exc.strerror or exc}")
+            interrupted = bool(self.stop)
         except KeyboardInterrupt:
+            # A second Ctrl-C: what was not checkpointed is dropped, so the cursor never runs behind the findings.
             interrupted = True
+            self.batch = FindingBatch()
         finally:
             if self.pool is not None:
                 self.pool.terminate()
-            commit_batch(self.db, run, self.batch)
             progress.close()
+        if interrupted:
+            run.gap("scan", f"stopped by {self.stop.requested or 'SIGINT'} before every input was read")
         status = finish_run(run, interrupted=interrupted)
         return LogScanResult(run.id, status, dict(run.counts), run.errors_total)
 
@@ -164,9 +173,11 @@ class LogScan:
                 if not log.compressed:
                     progress.advance(len(block))
                 pending += 1
-                if pending >= COMMIT_EVERY_BLOCKS:
+                if pending >= COMMIT_EVERY_BLOCKS or self.stop:
                     self.checkpoint(run, state, complete=False)
                     pending = 0
+                if self.stop:
+                    return
         except CompressedInputError as exc:
             self.error(run, f"{log.name}:{state.line + 1}", str(exc))
             complete = False
@@ -193,6 +204,8 @@ class LogScan:
             self.absorb(run, state, result, job.end - job.start)
             progress.advance(job.end - job.start)
             self.checkpoint(run, state, complete=job.end == state.log.size)
+            if self.stop:
+                return
 
     def absorb(self, run: Run, state: "FileState", result: ChunkResult, consumed: int) -> None:
         for where_line, message in result.errors:
