@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from scanner import __version__
+from scanner.cli import reporting
 from scanner.cli.catalogue import catalogue_group
 from scanner.cli.demo import demo_command
 from scanner.cli.inventory import export_command, inventory_command
@@ -21,8 +22,11 @@ Start with 'shadowai demo', then 'shadowai scan logs PATH' and 'shadowai invento
 
 {HELP}""")
 @click.version_option(__version__, prog_name="shadowai")
-def cli():
-    pass
+@click.option("--log-format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              envvar="SHADOWAI_LOG_FORMAT", help="Messages on stderr as text lines or JSON objects (env SHADOWAI_LOG_FORMAT).")
+@click.option("--verbose", "-v", is_flag=True, help="Show summaries even when stderr is not a terminal (cron).")
+def cli(log_format, verbose):
+    reporting.settings = reporting.Reporting(log_format=log_format, verbose=verbose)
 
 
 for command in (demo_command, scan_group, inventory_command, export_command, runs_command, catalogue_group,

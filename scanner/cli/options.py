@@ -8,6 +8,7 @@ import sys
 import click
 
 from scanner import exit_codes
+from scanner.cli import reporting
 from scanner.interruption import StopFlag
 from scanner.inventory.lock import DatabaseLock, LockNotAcquired
 
@@ -29,8 +30,15 @@ def signatures_option(function):
     )(function)
 
 
+def set_quiet(ctx, _param, value):
+    if value:
+        reporting.settings.quiet = True  # the group callback made a fresh Reporting for this invocation
+    return value
+
+
 def quiet_option(function):
-    return click.option("--quiet", "-q", is_flag=True, help="No progress or summary; errors only.")(function)
+    return click.option("--quiet", "-q", is_flag=True, callback=set_quiet,
+                        help="No progress or summary; errors only.")(function)
 
 
 def format_option(*choices: str, default: str):
@@ -57,7 +65,7 @@ def database_from(db_path, *, create: bool = True):
 
 
 def echo_error(where: str, message: str) -> None:
-    click.echo(f"{where}: {message}", err=True)
+    reporting.error(where, message)
 
 
 def wait_option(function):
@@ -81,7 +89,7 @@ def scan_session(db_path, wait: float):
     try:
         lock = DatabaseLock(db_path, wait).__enter__()
     except LockNotAcquired as exc:
-        click.echo(f"shadowai: {exc}", err=True)
+        reporting.emit("error", f"shadowai: {exc}")
         sys.exit(exit_codes.LOCKED)
     try:
         db = database_from(db_path)
@@ -93,7 +101,7 @@ def scan_session(db_path, wait: float):
 
 def scan_exit_code(status: str, new_services: list[str]) -> int:
     for service_id in new_services:
-        click.echo(f"new unsanctioned AI service: {service_id}", err=True)
+        reporting.emit("warning", f"new unsanctioned AI service: {service_id}", service_id=service_id)
     if status == "interrupted":
         return exit_codes.INTERRUPTED
     if new_services:

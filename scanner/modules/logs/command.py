@@ -6,6 +6,7 @@ import sys
 
 import click
 
+from scanner.cli import reporting
 from scanner.cli.options import (catalogue_from, db_option, echo_error, fail_on_new_option, quiet_option,
                                  scan_exit_code, scan_session, signatures_option, wait_option)
 from scanner.inventory.changes import known_services, new_unsanctioned
@@ -62,12 +63,11 @@ def logs_command(paths, forced_format, parse_all, workers, db_path, signature_di
                        parse_all=parse_all, workers=workers, on_error=echo_error, stop=stop)
         result = scan.run(list(paths))
         new = new_unsanctioned(db, catalogue, before)
-    if not quiet:
-        counts = result.counts
-        click.echo(
-            f"run {result.run_id} {result.status}: {counts.get('files', 0)} files read, "
-            f"{counts.get('files_unchanged', 0)} unchanged, {counts.get('records', 0)} lines, "
-            f"{counts.get('matched_records', 0)} matched an AI service, {result.errors} errors",
-            err=True,
-        )
+    counts = result.counts
+    reporting.info(
+        f"run {result.run_id} {result.status}: {counts.get('files', 0)} files read, "
+        f"{counts.get('files_unchanged', 0)} unchanged, {counts.get('records', 0)} lines, "
+        f"{counts.get('matched_records', 0)} matched an AI service, {result.errors} errors",
+        run_id=result.run_id, status=result.status, counts=counts,
+    )
     sys.exit(scan_exit_code(result.status, new if fail_on_new else []))
