@@ -70,9 +70,25 @@ class Catalogue:
 SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: ~10x faster
 
 
+_parsed: dict[Path, tuple[bytes, Any]] = {}
+
+
 def read_yaml(path: Path) -> Any:
-    with path.open("r", encoding="utf-8") as handle:
-        return yaml.load(handle, Loader=SafeLoader)  # noqa: S506 — a safe loader
+    """Parse a YAML file; a file whose bytes did not change since the last call in this process is not parsed
+    again. The result is shared: treat it as read-only."""
+    data = path.read_bytes()
+    digest = hashlib.sha1(data).digest()
+    cached = _parsed.get(path)
+    if cached is not None and cached[0] == digest:
+        return cached[1]
+    value = yaml.load(data.decode("utf-8"), Loader=SafeLoader)  # noqa: S506 — a safe loader
+    _parsed[path] = (digest, value)
+    return value
+
+
+def content_digest(path: Path) -> bytes | None:
+    cached = _parsed.get(path)
+    return cached[0] if cached else None
 
 
 def service_files(directory: Path) -> list[Path]:

@@ -4,7 +4,8 @@ Each problem is ``file: field: message``. Checks, in order:
 - the file is YAML and fits the JSON Schema (2020-12, no unknown fields);
 - ``id`` equals the file stem, ``vendor`` the folder, and vendor and categories exist;
 - every detection kind used has examples, and no examples stand for a kind that is not used;
-- no domain rule claims a shared platform (or a parent of one, or a bare public suffix);
+- no domain rule claims a shared platform (or a parent of one), and every domain rule is a registrable
+  domain or a subdomain of one (the Public Suffix List shipped with ``publicsuffixlist``, never fetched);
 - no key (domain, pattern, package, env var, …) is claimed by two services;
 - secret regexes compile;
 - every ``match`` example is attributed to this service by the real matcher and no ``no_match`` example is.
@@ -21,9 +22,19 @@ from pathlib import Path
 
 from jsonschema import Draft202012Validator
 
-from scanner.catalogue.loader import Catalogue, LoadProblem, builtin_signatures_dir, read_yaml, service_files
+from scanner.catalogue.loader import (Catalogue, LoadProblem, builtin_signatures_dir, content_digest, read_yaml,
+                                      service_files)
 from scanner.catalogue.model import DETECTION_KINDS, Service
 from scanner.matching.matcher import claims
+
+
+@lru_cache(maxsize=1)
+def public_suffixes():
+    from publicsuffixlist import PublicSuffixList
+
+    # ICANN suffixes only: the private section lists vendor-owned user-content domains (oaiusercontent.com,
+    # hf.space) that are exactly what a signature should claim. The list is bundled: no network at run time.
+    return PublicSuffixList(only_icann=True)
 
 
 @lru_cache(maxsize=None)
@@ -39,12 +50,21 @@ def field_path(parts) -> str:
     return text
 
 
+_checked: dict[tuple[Path, bytes | None, str], list[LoadProblem]] = {}
+
+
 def schema_problems(path: Path, data, schema_name: str) -> list[LoadProblem]:
+    """Schema errors of one file; a file version is checked once per process, however often it is loaded."""
+    key = (path, content_digest(path), schema_name)
+    if key[1] is not None and key in _checked:
+        return list(_checked[key])
     validator = schema_validator(schema_name)
-    return [
+    problems = [
         LoadProblem(path, field_path(error.absolute_path), error.message)
         for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
     ]
+    _checked[key] = problems
+    return list(problems)
 
 
 def is_shared_platform(domain: str, shared: tuple[str, ...]) -> str | None:
@@ -81,6 +101,10 @@ def check_service(service: Service, catalogue: Catalogue) -> list[LoadProblem]:
     for kind in sorted(set(service.examples) - used):
         problems.append(LoadProblem(path, f"examples.{kind}", f"examples for '{kind}', which the service does not use"))
     for index, domain in enumerate(service.detection.get("domains", ())):
+        if public_suffixes().is_public(domain):
+            problems.append(LoadProblem(path, f"detection.domains[{index}]",
+                                        f"'{domain}' is a public suffix: claim a registrable domain or a subdomain"))
+            continue
         platform = is_shared_platform(domain, catalogue.shared_platforms)
         if platform:
             problems.append(

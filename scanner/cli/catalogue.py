@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 import sys
-from collections import Counter
 
 import click
 import yaml
 
+from scanner.catalogue.coverage import coverage, readme
 from scanner.catalogue.loader import CatalogueError, load_catalogue
 from scanner.catalogue.model import DETECTION_KINDS
 from scanner.cli.options import catalogue_from, format_option, signatures_option
@@ -130,37 +130,37 @@ def validate_command(dirs):
 @signatures_option
 @format_option("table", "json", default="table")
 def stats_command(signature_dirs, output_format):
-    """Count services, vendors, categories and detection rules.
+    """Count services, vendors, categories, detection rules, package ecosystems and known risk facts.
 
     Example: shadowai catalogue stats --format json
     """
     catalogue = catalogue_from(signature_dirs)
-    services = list(catalogue.services.values())
-    rules = Counter()
-    for service in services:
-        for kind in DETECTION_KINDS:
-            value = service.detection.get(kind)
-            if isinstance(value, dict):
-                rules[kind] += sum(len(v) for v in value.values())
-            elif value:
-                rules[kind] += len(value)
-    by_category = Counter(s.category for s in services)
-    stats = {
-        "version": catalogue.version,
-        "services": len(services),
-        "vendors": len({s.vendor for s in services}),
-        "categories": len(by_category),
-        "rules": dict(sorted(rules.items())),
-        "services_by_category": dict(sorted(by_category.items())),
-    }
+    stats = coverage(catalogue)
     if output_format == "json":
         click.echo(json.dumps(stats, indent=2))
         return
     click.echo(f"catalogue {stats['version']}: {stats['services']} services, {stats['vendors']} vendors, "
-               f"{stats['categories']} categories")
-    click.echo("\nrules by detection kind:")
-    for kind, count in stats["rules"].items():
-        click.echo(f"  {kind:<15} {count:>6}")
-    click.echo("\nservices by category:")
-    for category, count in stats["services_by_category"].items():
-        click.echo(f"  {category:<24} {count:>4}  {catalogue.category_name(category)}")
+               f"{stats['categories']} categories, secret rules for {stats['secret_rule_vendors']} vendors")
+    for title, table in (("rules by detection kind", stats["rules"]),
+                         ("packages by ecosystem", stats["packages_by_ecosystem"]),
+                         ("services by category", stats["services_by_category"]),
+                         ("risk facts known", stats["risk_facts_known"])):
+        click.echo(f"\n{title}:")
+        for key, count in table.items():
+            click.echo(f"  {key:<26} {count:>6}")
+
+
+@catalogue_group.command(name="readme")
+@click.option("--out", "out_path", type=click.Path(dir_okay=False, allow_dash=True), default="-",
+              show_default=True, help="Where to write the Markdown ('-' for stdout).")
+def readme_command(out_path):
+    """Generate the built-in catalogue's coverage page (signatures/README.md).
+
+    Example: shadowai catalogue readme --out signatures/README.md
+    """
+    text = readme(load_catalogue())
+    if out_path == "-":
+        click.echo(text, nl=False)
+    else:
+        with open(out_path, "w", encoding="utf-8") as handle:
+            handle.write(text)

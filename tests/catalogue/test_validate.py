@@ -67,11 +67,16 @@ def test_claiming_a_shared_platform_is_refused(tmp_path):
     assert any("shared platform 'googleapis.com'" in p for p in problems), problems
 
 
-def test_claiming_a_parent_of_a_shared_platform_is_refused(tmp_path):
+def test_claiming_a_public_suffix_is_refused(tmp_path):
     service = {**VALID, "detection": {"domains": ["co.uk"]},
                "examples": {"domains": {"match": ["x.co.uk"], "no_match": ["acme.example"]}}}
-    # co.uk is not in the list, but a wildcard CDN family is: akamaized.net
-    assert problems_for(tmp_path, service) == []
+    problems = problems_for(tmp_path, service)
+    assert any("'co.uk' is a public suffix" in p for p in problems), problems
+
+
+def test_claiming_a_wildcard_shared_platform_family_is_refused(tmp_path):
+    service = {**VALID, "detection": {"domains": ["acme-writer.example"]},
+               "examples": {"domains": {"match": ["x.acme-writer.example"], "no_match": ["acme.example"]}}}
     service["detection"]["domains"] = ["akamaized.net"]
     service["examples"]["domains"]["match"] = ["a.akamaized.net"]
     assert any("akamai*" in p for p in problems_for(tmp_path, service))
@@ -110,3 +115,11 @@ def test_catalogue_version_changes_with_content(tmp_path):
     first = load_catalogue([tmp_path]).version
     write_folder(tmp_path, {**VALID, "name": "Acme Writer 2"})
     assert load_catalogue([tmp_path]).version != first
+
+
+def test_signatures_readme_is_fresh():
+    from scanner.catalogue.coverage import readme
+    from scanner.catalogue.loader import builtin_signatures_dir
+
+    on_disk = (builtin_signatures_dir() / "README.md").read_text(encoding="utf-8")
+    assert on_disk == readme(load_catalogue()), "regenerate: shadowai catalogue readme --out signatures/README.md"
