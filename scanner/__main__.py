@@ -1,3 +1,4 @@
 from scanner.cli.main import cli
 
-cli(prog_name="shadowai")
+if __name__ == "__main__":  # a worker process started by "spawn" imports this module again: do not re-run
+    cli(prog_name="shadowai")

@@ -7,16 +7,25 @@ dropped because they often carry tokens.
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, field
 from functools import singledispatch
 from typing import TYPE_CHECKING, Any
 
 from scanner import observations as obs
+from scanner.matching.ai_names import ai_like_reason, ai_word
+from scanner.matching.names import app_name
 
 if TYPE_CHECKING:
     from scanner.matching.matcher import Matcher
 
 UNKNOWN_SUBJECT = "unknown"
+# Findings for AI-like things that no catalogue service claims, so that nothing is silently dropped.
+UNKNOWN_MODEL_FILE = "unknown-model-file"
+UNKNOWN_AGENT_CONFIG = "unknown-ai-agent-config"
+UNKNOWN_CLOUD_AI = "unknown-cloud-ai"  # a resource listed by a cloud AI API whose service the catalogue lacks
+UNKNOWN_OAUTH_AI_APP = "unknown-oauth-ai-app"  # an OAuth/SaaS app whose name or domains look like AI
+UNKNOWN_AI_LICENCE = "unknown-ai-licence"  # a licensed product whose name looks like AI (a Copilot SKU)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +69,7 @@ def _(observation: obs.HostSeen, matcher: "Matcher") -> Finding | None:
     return Finding(
         service_id=found.service_id,
         source=observation.source,
-        subject=observation.user or observation.client or UNKNOWN_SUBJECT,
+        subject=observation.user or observation.device or observation.client or UNKNOWN_SUBJECT,
         location=observation.location,
         seen_at=observation.timestamp,
         matched_by=f"{found.kind}:{found.rule}",
@@ -71,6 +80,8 @@ def _(observation: obs.HostSeen, matcher: "Matcher") -> Finding | None:
             "status": observation.status,
             "client": observation.client,
             "user": observation.user,
+            "device": observation.device,
+            "department": observation.department,
             "record": observation.record,
         }),
     )
@@ -100,26 +111,41 @@ def _(observation: obs.OAuthGrant, matcher: "Matcher") -> Finding | None:
         publisher_domain=observation.publisher_domain or "",
         client_id=observation.app_id,
     )
+    matched_by = "oauth"
+    for host in observation.redirect_hosts if service_id is None else ():  # reply-URL hosts: the publisher's
+        service_id = matcher.match_oauth(publisher_domain=host)
+        matched_by = "oauth:redirect_host"
+        if service_id is not None:
+            break
     if service_id is None:
-        return None
+        reason = ai_like_reason(observation.app_name, observation.publisher_domain, observation.redirect_hosts)
+        if reason is None:
+            return None
+        service_id, matched_by = UNKNOWN_OAUTH_AI_APP, f"oauth-ai-like:{reason}"
     return Finding(service_id, observation.source, observation.user or f"tenant:{observation.idp}",
-                   observation.location, observation.timestamp, "oauth",
+                   observation.location, observation.timestamp, matched_by,
                    compact({"app_id": observation.app_id, "app_name": observation.app_name,
                             "publisher_domain": observation.publisher_domain,
-                            "scopes": " ".join(observation.scopes)}))
+                            "redirect_hosts": " ".join(observation.redirect_hosts[:5]),
+                            "scopes": " ".join(observation.scopes), **dict(observation.details)}))
 
 
 @match_observation.register(obs.CloudResource)
 def _(observation: obs.CloudResource, matcher: "Matcher") -> Finding | None:
-    service_id = matcher.match_cloud(observation.provider, observation.type, observation.kind) or matcher.match_cloud(
-        observation.provider, observation.service
-    )
+    # A child resource (an Azure OpenAI deployment) names its parent's type as ``service`` and its parent's kind.
+    service_id = (matcher.match_cloud(observation.provider, observation.type, observation.kind)
+                  or (observation.kind and matcher.match_cloud(observation.provider, observation.service,
+                                                               observation.kind))
+                  or matcher.match_cloud(observation.provider, observation.service))
+    matched_by = "cloud"
     if service_id is None:
-        return None
+        if not observation.ai_api:
+            return None
+        service_id, matched_by = UNKNOWN_CLOUD_AI, f"cloud-unmatched:{observation.provider}:{observation.service}"
     return Finding(service_id, observation.source, f"{observation.provider}:{observation.account}",
-                   observation.location, observation.timestamp, "cloud",
+                   observation.location, observation.timestamp, matched_by,
                    compact({"region": observation.region, "type": observation.type, "id": observation.id,
-                            "model": observation.model}))
+                            "model": observation.model, **dict(observation.details)}))
 
 
 @match_observation.register(obs.CloudActivity)
@@ -129,7 +155,8 @@ def _(observation: obs.CloudActivity, matcher: "Matcher") -> Finding | None:
         return None
     return Finding(service_id, observation.source, observation.principal, observation.location,
                    observation.timestamp, "cloud",
-                   {"account": observation.account, "action": observation.action, "window": observation.window},
+                   {"account": observation.account, "action": observation.action, "window": observation.window,
+                    **dict(observation.details)},
                    hits=observation.count)
 
 
@@ -174,6 +201,47 @@ def _(observation: obs.SecretFound, matcher: "Matcher") -> Finding | None:
 
 @match_observation.register(obs.ModelFile)
 def _(observation: obs.ModelFile, matcher: "Matcher") -> Finding | None:
-    return Finding("unknown-model-file", observation.source, observation.repo, observation.path, None,
+    return Finding(UNKNOWN_MODEL_FILE, observation.source, observation.repo, observation.path, None,
                    f"model-file:{observation.format}",
-                   {"format": observation.format, "size": observation.size, "sha256": observation.sha256})
+                   compact({"format": observation.format, "size": observation.size, "sha256": observation.sha256,
+                            "via": observation.via, "line": observation.line}))
+
+
+@match_observation.register(obs.AgentConfig)
+def _(observation: obs.AgentConfig, matcher: "Matcher") -> Finding | None:
+    known = matcher.catalogue.service(observation.tool) is not None
+    return Finding(observation.tool if known else UNKNOWN_AGENT_CONFIG, observation.source, observation.repo,
+                   observation.path, None, f"agent-config:{observation.tool}",
+                   compact({"tool": observation.tool, "line": observation.line}))
+
+
+@match_observation.register(obs.LicenceSeen)
+def _(observation: obs.LicenceSeen, matcher: "Matcher") -> Finding | None:
+    service_id = product_service(matcher, observation.sku)
+    matched_by = "licence:name"
+    if service_id is None:
+        word = ai_word(observation.sku)
+        if word is None:
+            return None
+        service_id, matched_by = UNKNOWN_AI_LICENCE, f"licence-ai-like:name:{word}"
+    return Finding(service_id, observation.source, f"tenant:{observation.provider}", observation.location,
+                   observation.timestamp, matched_by,
+                   {"sku": observation.sku, "sku_id": observation.sku_id, "assigned": observation.assigned,
+                    "purchased": observation.purchased, "plans": " ".join(observation.plans[:20])},
+                   hits=observation.assigned)
+
+
+def product_service(matcher: "Matcher", product: str) -> str | None:
+    """The catalogue service whose name or alias is the product's name ('Microsoft_365_Copilot' is 'Microsoft 365
+    Copilot'), compared as app names are."""
+    names = _product_names.get(matcher)
+    if names is None:
+        names = {}
+        for service in matcher.catalogue.services.values():
+            for name in (service.name, *(getattr(service, "aliases", None) or ())):
+                names.setdefault(app_name(str(name)), service.id)
+        _product_names[matcher] = names
+    return names.get(app_name(product.replace("_", " ")))
+
+
+_product_names: "weakref.WeakKeyDictionary[Matcher, dict[str, str]]" = weakref.WeakKeyDictionary()

@@ -23,6 +23,8 @@ class HostSeen:
     status: str | None = None
     bytes: int | None = None
     record: str | None = None  # where in the source: "file:line"
+    device: str | None = None  # from a subject map (IP/CIDR -> device, user, department), when one is given
+    department: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +49,9 @@ class OAuthGrant:
     scopes: tuple[str, ...] = ()
     user: str | None = None  # None: consented for the whole tenant
     timestamp: str | None = None
+    # Source-specific facts kept with the evidence, as (name, value) pairs: a GitHub installation's repository
+    # selection, a Copilot seat's plan, a Slack log entry's change type. Never a secret.
+    details: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +67,12 @@ class CloudResource:
     kind: str | None = None
     model: str | None = None
     timestamp: str | None = None
+    # Provider-specific facts kept with the evidence, as (name, value) pairs: a deployment's SKU and capacity, a
+    # model version, an endpoint host. Never a secret.
+    details: tuple[tuple[str, str], ...] = ()
+    # Listed by an API that holds only AI resources (Bedrock, SageMaker…): recorded as ``unknown-cloud-ai`` when
+    # the catalogue has no identifier for it, instead of being dropped.
+    ai_api: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +87,7 @@ class CloudActivity:
     source: str
     location: str
     timestamp: str | None = None
+    details: tuple[tuple[str, str], ...] = ()  # as CloudResource.details: a metric's unit, a cost's currency
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +127,40 @@ class SecretFound:
 class ModelFile:
     path: str
     format: str
-    size: int
-    sha256: str
+    size: int | None  # None: not known (a .gitattributes rule names a pattern, not a file)
+    sha256: str | None  # None: not hashed (over the size limit, or no file behind the evidence)
     repo: str
     source: str = "repo"
+    via: str = "magic"  # magic | git-lfs-pointer | git-lfs-rule | file-name
+    line: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AgentConfig:
+    """A configuration file of an AI coding assistant or agent (.cursorrules, CLAUDE.md, .mcp.json…).
+
+    ``tool`` is the catalogue service id the file belongs to when it is specific to one tool (``cursor``), or a
+    short name of the convention when it is shared or not in the catalogue (``agents-md``, ``aider``)."""
+
+    tool: str
+    path: str
+    repo: str
+    source: str = "repo"
+    line: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LicenceSeen:
+    """A product subscription seen in an admin console (Microsoft 365 ``subscribedSkus``): ``assigned`` of
+    ``purchased`` seats of the product named ``sku`` (its part number, e.g. ``Microsoft_365_Copilot``)."""
+
+    provider: str
+    tenant: str
+    sku: str
+    sku_id: str
+    assigned: int
+    purchased: int
+    source: str
+    location: str
+    plans: tuple[str, ...] = ()  # the service plans the product contains
+    timestamp: str | None = None

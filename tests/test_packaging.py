@@ -33,6 +33,11 @@ def test_wheel_installs_in_a_fresh_venv_and_ships_the_catalogue(tmp_path):
     validated = subprocess.run([str(bindir / "shadowai"), "catalogue", "validate"], cwd=elsewhere, env=env,
                                capture_output=True, text=True)
     assert validated.returncode == 0, validated.stdout + validated.stderr
+    # The starter config and the report templates (reports/) ship in the wheel too.
+    for args in (["init"], ["discover", "--scope", "engineering", "--no-scan"]):
+        done = subprocess.run([str(bindir / "shadowai"), *args], cwd=elsewhere, env=env, capture_output=True, text=True)
+        assert done.returncode == 0, done.stdout + done.stderr
+    assert (elsewhere / "scope-drafts" / "engineering-scope-draft.html").is_file()
     # The installed package must not be importing the source tree.
     where = subprocess.run([str(bindir / "python"), "-c", "import scanner; print(scanner.__file__)"], cwd=elsewhere,
                            env=env, check=True, capture_output=True, text=True).stdout

@@ -24,9 +24,11 @@ def demo_command(out_dir, keep_environment, quiet):
 
     Example: shadowai demo --out /tmp/demo && shadowai inventory --db /tmp/demo/shadowai.db
     """
-    from scanner.demo.environment import build
+    from scanner.demo.environment import REPO_REMOTE, build
     from scanner.modules.logs.command import log_formats
     from scanner.modules.logs.scan import LogScan
+    from scanner.modules.repo.scan import RepoScan
+    from scanner.modules.repo.targets import Target
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -44,6 +46,8 @@ def demo_command(out_dir, keep_environment, quiet):
         scan = LogScan(db, catalogue, log_formats(), show_progress=False,
                        on_error=echo_error if not quiet else None)
         result = scan.run([str(environment["proxy_log"]), str(environment["dns_hosts"])])
+        repo_result = RepoScan(db, catalogue, on_error=echo_error if not quiet else None).run(
+            [], extra_targets=[Target("directory", str(environment["repo"]), REPO_REMOTE)])
 
     csv_path = out / "ai-inventory.csv"
     with csv_path.open("w", encoding="utf-8", newline="") as handle:
@@ -53,7 +57,10 @@ def demo_command(out_dir, keep_environment, quiet):
     counts = result.counts
     click.echo(f"\nscanned {counts.get('records', 0)} log records in run {result.run_id} ({result.status}: "
                f"{result.errors} bad line(s) reported above, the rest kept); "
-               f"{counts.get('matched_records', 0)} records matched an AI service\n")
+               f"{counts.get('matched_records', 0)} records matched an AI service")
+    click.echo(f"scanned the git repository {REPO_REMOTE} ({repo_result.counts.get('files', 0)} files) in run "
+               f"{repo_result.run_id} ({repo_result.status}): {repo_result.counts.get('findings', 0)} findings "
+               "(SDKs, imports, env vars, an inference container, AI assistant config files)\n")
     write_rows(service_rows(db, catalogue), SERVICE_COLUMNS, "table", sys.stdout)
     click.echo(f"\ninventory: {db_path}\nCSV export ({exported} findings): {csv_path}")
     click.echo(f"next: shadowai inventory --db {db_path}   |   shadowai runs --verify --db {db_path}")

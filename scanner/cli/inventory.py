@@ -8,6 +8,7 @@ import tempfile
 
 import click
 
+from scanner.cli.configuration import config_option, templates_option
 from scanner.cli.options import catalogue_from, database_from, db_option, format_option, signatures_option
 from scanner.cli.output import write_rows
 from scanner.inventory.views import EXPORT_COLUMNS, SERVICE_COLUMNS, finding_rows, service_rows
@@ -37,14 +38,26 @@ def inventory_command(db_path, signature_dirs, unsanctioned, output_format):
 @db_option
 @signatures_option
 @format_option("csv", "json", "jsonl", default="csv")
-@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False, allow_dash=True),
+@click.option("--out", "out_path", type=click.Path(dir_okay=False, allow_dash=True),
               help="File to write ('-' for stdout).")
-def export_command(db_path, signature_dirs, output_format, out_path):
+@click.option("--bundle", "bundle_path", type=click.Path(), default=None, metavar="DIR|FILE.zip",
+              help="Write the auditors' evidence bundle instead (inventory, runs and coverage gaps, risk register, "
+                   "scope drafts, catalogue version, chain check, SHA-256 manifest) to a new folder or a .zip.")
+@config_option
+@templates_option
+def export_command(db_path, signature_dirs, output_format, out_path, bundle_path, config_path, templates_dir):
     """Export every finding (service x source x subject x location) with first/last seen, hits and the
     runs that saw it. CSV cells that a spreadsheet would evaluate as a formula are neutralised.
+    With --bundle, write the evidence bundle for auditors (see the README in the bundle).
 
     Example: shadowai export --format csv --out ai-inventory.csv
     """
+    if bool(out_path) == bool(bundle_path):
+        raise click.UsageError("give either --out FILE or --bundle DIR|FILE.zip")
+    if bundle_path:
+        from scanner.cli.bundle import export_bundle
+
+        return export_bundle(bundle_path, db_path, signature_dirs, config_path, templates_dir)
     db = database_from(db_path, create=False)
     rows = finding_rows(db, catalogue_from(signature_dirs))
     if out_path == "-":

@@ -8,8 +8,12 @@ from scanner import __version__
 from scanner.cli import reporting
 from scanner.cli.catalogue import catalogue_group
 from scanner.cli.demo import demo_command
+from scanner.cli.discover import discover_command
+from scanner.cli.init import init_command
 from scanner.cli.inventory import export_command, inventory_command
 from scanner.cli.plugins import plugins_command
+from scanner.cli.report import report_command
+from scanner.cli.risk_register import risk_register_command
 from scanner.cli.runs import runs_command
 from scanner.cli.scan import scan_group
 from scanner.exit_codes import HELP
@@ -30,7 +34,7 @@ def cli(log_format, verbose):
 
 
 for command in (demo_command, scan_group, inventory_command, export_command, runs_command, catalogue_group,
-                plugins_command):
+                plugins_command, init_command, discover_command, risk_register_command, report_command):
     cli.add_command(command)
 
 plugin_manager().hook.register_scan_commands(scan=scan_group)

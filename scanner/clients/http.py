@@ -88,12 +88,22 @@ class HttpClient:
                 self.pause(wait)
                 wait *= 2
                 continue
-            if response.status_code in RETRY_STATUSES and attempt < self.retry.attempts:
-                self.pause(retry_after_seconds(response) or wait)
+            throttled = self.throttled(response)
+            if throttled and attempt < self.retry.attempts:
+                self.pause(self.retry_after(response) or wait)
                 wait *= 2
                 continue
-            return check(response, method)
+            return check(response, method, throttled=throttled)
         raise AssertionError("unreachable")
+
+    def throttled(self, response: requests.Response) -> bool:
+        """Whether the response says "slow down and try again". A client for a system with its own throttling
+        signals (GitHub's 403 secondary rate limit, Slack's ``ratelimited``) extends this."""
+        return response.status_code in RETRY_STATUSES
+
+    def retry_after(self, response: requests.Response) -> float | None:
+        """Seconds the system asked us to wait before retrying, when it said; otherwise the backoff applies."""
+        return retry_after_seconds(response)
 
     def pause(self, seconds: float) -> None:
         self.retries += 1
@@ -106,13 +116,15 @@ class HttpClient:
         return self.request("POST", url, **kwargs)
 
 
-def check(response: requests.Response, method: str) -> requests.Response:
+def check(response: requests.Response, method: str, *, throttled: bool = False) -> requests.Response:
+    """The response, or the typed failure it stands for. A throttled response that outlasted the retries is an
+    outage (ApiUnavailable) even when the system signals throttling with a 403."""
     if response.status_code < 400:
         return response
     url = redact(response.url or "")
     detail = response.text[:200].replace("\n", " ") if response.text else ""
     message = f"{method} {url}: HTTP {response.status_code} {detail}".rstrip()
-    if response.status_code in (401, 403):
+    if response.status_code in (401, 403) and not throttled:
         raise ApiDenied(message, status=response.status_code, url=url)
     if response.status_code == 404:
         raise ApiNotFound(message, status=response.status_code, url=url)

@@ -45,8 +45,13 @@ REPO_FILES = {
                                                                          "express": "^4.19.0"}}, indent=2) + "\n",
     "app/summarise.py": "import os\n\nfrom openai import OpenAI\n\nclient = OpenAI(api_key=os.environ['OPENAI_API_KEY'])\n",
     ".env.example": "OPENAI_API_KEY=\nANTHROPIC_API_KEY=\n",
-    "README.md": "# support-bot\nSummarises support tickets.\n",
+    "README.md": "# support-bot\nSummarises support tickets. Mentions OpenAI in prose, which is not a use.\n",
+    "docker-compose.yml": "services:\n  bot:\n    build: .\n  llm:\n    image: ollama/ollama:0.5.7\n",
+    ".cursorrules": "Keep handlers small; never log ticket contents.\n",
+    "AGENTS.md": "# Agent notes\nRun the tests before committing.\n",
 }
+# Where the demo repository "lives": its subject in the inventory, as a real remote URL would be.
+REPO_REMOTE = "https://git.example.com/acme/support-bot.git"
 
 
 def squid_line(when: float, user: str, host: str, path: str, method: str, rng: random.Random) -> str:

@@ -7,6 +7,7 @@ from typing import Any, Iterator
 import sqlite_utils
 
 from scanner.catalogue.loader import Catalogue
+from scanner.inventory.service_evidence import finding_id
 
 UNSANCTIONED = "unsanctioned"
 
@@ -16,7 +17,7 @@ SERVICE_COLUMNS = ["service", "vendor", "category", "sanction", "subjects", "sou
 # The CSV/JSON export columns. Stable: new columns are only ever appended. Documented in the README.
 EXPORT_COLUMNS = [
     "service_id", "service_name", "vendor", "category", "sanction_status", "source", "subject", "location",
-    "first_seen", "last_seen", "hits", "first_run", "last_run", "matched_by", "evidence",
+    "first_seen", "last_seen", "hits", "first_run", "last_run", "matched_by", "evidence", "finding_id",
 ]
 
 
@@ -66,4 +67,5 @@ def finding_rows(db: sqlite_utils.Database, catalogue: Catalogue) -> Iterator[di
         yield {
             **row, **info,
             "sanction_status": sanction_status(sanctions, row["service_id"], info["category"]),
+            "finding_id": finding_id(row["service_id"], row["source"], row["subject"], row["location"]),
         }

@@ -11,6 +11,14 @@ from scanner.plugins import hookspecs
 
 DEFAULT_PLUGINS = (
     "scanner.modules.logs.plugin",
+    "scanner.modules.aws.plugin",
+    "scanner.modules.github.plugin",
+    "scanner.modules.slack.plugin",
+    "scanner.modules.repo.plugin",
+    "scanner.modules.gcp.plugin",
+    "scanner.modules.google_workspace.plugin",
+    "scanner.modules.azure.plugin",
+    "scanner.modules.entra.plugin",
 )
 
 

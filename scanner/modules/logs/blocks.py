@@ -17,6 +17,8 @@ from scanner.matching.matcher import Matcher
 from scanner.modules.logs.formats.base import BadRecord, LogFormat
 from scanner.modules.logs.prefilter import LinePrefilter
 from scanner.observations import HostSeen
+from scanner.subjects import SubjectMap
+from scanner.subjects import apply as apply_subjects
 
 BLOCK_BYTES = int(os.environ.get("SHADOWAI_LOGS_BLOCK_BYTES", 8 << 20))  # tuning knob (and for tests)
 MAX_ERRORS_KEPT = 50
@@ -36,7 +38,8 @@ class ChunkResult:
 
 class BlockParser:
     def __init__(self, log_format: type[LogFormat], head: list[str], prefilter: LinePrefilter, matcher: Matcher, *,
-                 name: str, location: str, evidence_time: str | None, parse_all: bool = False) -> None:
+                 name: str, location: str, evidence_time: str | None, parse_all: bool = False,
+                 subjects: SubjectMap | None = None) -> None:
         self.format = log_format
         self.parser = log_format()
         self.parser.prime(head)
@@ -47,6 +50,7 @@ class BlockParser:
         self.location = location
         self.evidence_time = evidence_time
         self.parse_all = parse_all
+        self.subjects = subjects
 
     def spans(self, block: bytes) -> Iterator[tuple[int, int]]:
         if not self.parse_all:
@@ -90,6 +94,7 @@ class BlockParser:
         if not fields:
             return
         fields.setdefault("timestamp", self.evidence_time)
+        apply_subjects(fields, self.subjects)
         observation = HostSeen(source=SOURCE, location=self.location, record=f"{self.name}:{line_number}", **fields)
         finding = match_observation(observation, self.matcher)
         if finding is not None:

@@ -10,6 +10,7 @@ from scanner.cli import reporting
 from scanner.cli.options import (catalogue_from, db_option, echo_error, fail_on_new_option, quiet_option,
                                  scan_exit_code, scan_session, signatures_option, wait_option)
 from scanner.inventory.changes import known_services, new_unsanctioned
+from scanner.subjects import SubjectMap, SubjectMapError
 from scanner.plugins.manager import plugin_manager
 
 
@@ -39,12 +40,15 @@ def list_formats(ctx, _param, value):
                    "catalogue host are parsed: malformed lines elsewhere cannot hide AI use.")
 @click.option("--workers", type=click.IntRange(1, 64), default=None,
               help="Processes for large plain files [default: the CPUs available, at most 8].")
+@click.option("--subjects", "subjects_file", type=click.Path(dir_okay=False, exists=True),
+              help="CSV mapping IP/CIDR to device, user and department (header: network,device,user,department).")
 @db_option
 @signatures_option
 @wait_option
 @fail_on_new_option
 @quiet_option
-def logs_command(paths, forced_format, parse_all, workers, db_path, signature_dirs, wait, fail_on_new, quiet):
+def logs_command(paths, forced_format, parse_all, workers, subjects_file, db_path, signature_dirs, wait, fail_on_new,
+                 quiet):
     """Read DNS and proxy logs (files, directories, globs, '-' for stdin), detect each file's format,
     and add every AI service seen to the inventory. Files are read incrementally: a file scanned before
     is read only from where the last scan stopped, even after rotation renamed it.
@@ -57,10 +61,17 @@ def logs_command(paths, forced_format, parse_all, workers, db_path, signature_di
     if forced_format and forced_format not in {f.name for f in formats}:
         raise click.BadParameter(f"unknown format '{forced_format}' (see --list-formats)", param_hint="--format")
     catalogue = catalogue_from(signature_dirs)
+    subjects, subject_problems = None, []
+    if subjects_file:
+        try:
+            subjects, subject_problems = SubjectMap.load(subjects_file)
+        except SubjectMapError as exc:
+            raise click.BadParameter(str(exc), param_hint="--subjects") from exc
     with scan_session(db_path, wait) as (db, stop):
         before = known_services(db)
         scan = LogScan(db, catalogue, formats, forced_format=forced_format, show_progress=not quiet,
-                       parse_all=parse_all, workers=workers, on_error=echo_error, stop=stop)
+                       parse_all=parse_all, workers=workers, on_error=echo_error, stop=stop,
+                       subjects=subjects, setup_problems=subject_problems)
         result = scan.run(list(paths))
         new = new_unsanctioned(db, catalogue, before)
     counts = result.counts

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from dataclasses import dataclass
 from typing import Any
 
 from scanner.modules.logs.blocks import BlockParser, ChunkResult, whole_line_blocks
 
-RANGE_BYTES = 32 << 20
+RANGE_BYTES = int(os.environ.get("SHADOWAI_LOGS_RANGE_BYTES", 32 << 20))  # tuning knob (and for tests)
 PARALLEL_THRESHOLD = 2 * RANGE_BYTES
 
 _shared: dict[str, Any] = {}  # matcher, formats and prefilters, set before the workers fork
@@ -58,7 +59,7 @@ def scan_range(job: RangeJob) -> tuple[ChunkResult, str]:
     log_format = _shared["formats"][job.format_name]
     parser = BlockParser(log_format, list(job.head), _shared["prefilter"](log_format), _shared["matcher"],
                          name=job.name, location=job.location, evidence_time=job.evidence_time,
-                         parse_all=job.parse_all)
+                         parse_all=job.parse_all, subjects=_shared.get("subjects"))
     result = ChunkResult()
     with open(job.path, "rb") as handle:
         handle.seek(job.start)
@@ -73,5 +74,12 @@ def worker_count() -> int:
     return max(1, min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1, 8))
 
 
+def reset_worker_signals() -> None:
+    """Workers inherit the scan's StopFlag handlers at fork: give SIGTERM back its default (so the pool can be
+    terminated) and leave SIGINT to the scanning process, which stops the scan cleanly."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def make_pool(workers: int):
-    return multiprocessing.get_context("fork").Pool(workers)
+    return multiprocessing.get_context("fork").Pool(workers, initializer=reset_worker_signals)

@@ -31,6 +31,7 @@ from scanner.modules.logs.prefilter import LinePrefilter, catalogue_literals
 from scanner.modules.logs.reader import CompressedInputError, OpenedLog, head_lines, open_log
 from scanner.interruption import StopFlag
 from scanner.progress import Progress
+from scanner.subjects import SubjectMap
 
 COMMIT_EVERY_BLOCKS = int(os.environ.get("SHADOWAI_LOGS_COMMIT_BLOCKS", "4"))  # tuning knob
 RECORD = re.compile(r":(\d+)$")
@@ -55,7 +56,8 @@ class LogScan:
     def __init__(self, db: sqlite_utils.Database, catalogue: Catalogue, formats: list[type[LogFormat]], *,
                  forced_format: str | None = None, show_progress: bool = False, parse_all: bool = False,
                  workers: int | None = None, on_error: Callable[[str, str], None] | None = None,
-                 stop: StopFlag | None = None) -> None:
+                 stop: StopFlag | None = None, subjects: SubjectMap | None = None,
+                 setup_problems: list[str] | None = None) -> None:
         self.db = db
         self.catalogue = catalogue
         self.matcher = catalogue.matcher
@@ -69,6 +71,8 @@ class LogScan:
         self.literals = catalogue_literals(catalogue)
         self.pool = None
         self.stop = stop if stop is not None else StopFlag()
+        self.subjects = subjects
+        self.setup_problems = setup_problems or []
 
     @lru_cache(maxsize=None)
     def prefilter(self, log_format: type[LogFormat]) -> LinePrefilter:
@@ -80,6 +84,9 @@ class LogScan:
         run = start_run(self.db, SOURCE, catalogue_version=self.catalogue.version,
                         parameters={"paths": arguments, "format": self.forced.name if self.forced else "auto",
                                     "parse_all": self.parse_all})
+        for problem in self.setup_problems:
+            where, _, message = problem.rpartition(": ")
+            self.error(run, where, message)
         for argument in missing:
             self.gap(run, argument, "no such file, directory or glob match")
         total = sum(os.path.getsize(f) for f in files if f != "-" and os.path.isfile(f))
@@ -152,7 +159,7 @@ class LogScan:
         else:
             parser = BlockParser(log_format, head, self.prefilter(log_format), self.matcher, name=log.name,
                                  location=file_state.location, evidence_time=evidence_time,
-                                 parse_all=self.parse_all)
+                                 parse_all=self.parse_all, subjects=self.subjects)
             self.read_sequentially(run, file_state, parser, progress)
         run.add_input(path=os.path.abspath(log.name) if log.identity else log.name, format=log_format.name,
                       size=log.size, compression=log.compression, first_line_sha256=log.identity,
@@ -191,7 +198,8 @@ class LogScan:
     def read_in_parallel(self, run: Run, state: "FileState", log_format: type[LogFormat], head: list[str],
                          evidence_time: str | None, progress: Progress) -> None:
         if self.pool is None:
-            parallel.share(matcher=self.matcher, formats={f.name: f for f in self.formats}, prefilter=self.prefilter)
+            parallel.share(matcher=self.matcher, formats={f.name: f for f in self.formats}, prefilter=self.prefilter,
+                           subjects=self.subjects)
             self.pool = parallel.make_pool(self.workers)
         jobs = [
             parallel.RangeJob(state.log.name, begin, end, log_format.name, tuple(head), state.log.name,

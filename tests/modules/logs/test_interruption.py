@@ -124,3 +124,19 @@ def test_a_lock_left_by_a_killed_scan_is_taken_over(tmp_path):
     again = subprocess.run([*SHADOWAI, "scan", "logs", str(log), "--db", str(db), "--wait", "0"],
                            capture_output=True, text=True)
     assert again.returncode == 0, again.stderr
+
+
+def test_sigterm_stops_a_parallel_scan_and_its_workers(tmp_path):
+    log = tmp_path / "access.log"
+    write_big_log(log)
+    db = tmp_path / "inv.db"
+    env = dict(slow_scan_env(), SHADOWAI_LOGS_RANGE_BYTES="65536")
+    process = subprocess.Popen([*SHADOWAI, "scan", "logs", str(log), "--db", str(db), "--quiet", "--workers", "2",
+                                "--parse-all"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    wait_for_progress(db, process)
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=60) == 130
+    subprocess.run([*SHADOWAI, "scan", "logs", str(log), "--db", str(db), "--quiet"], check=True)
+    clean = tmp_path / "clean.db"
+    subprocess.run([*SHADOWAI, "scan", "logs", str(log), "--db", str(clean), "--quiet"], check=True)
+    assert inventory(db) == inventory(clean)

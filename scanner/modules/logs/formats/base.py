@@ -40,3 +40,9 @@ def epoch_to_iso(text: str) -> str:
     if not 0 <= value < 32503680000:
         raise BadRecord(f"timestamp {text[:40]!r} is out of range")
     return datetime.fromtimestamp(value, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def known(fields: dict[str, Any]) -> dict[str, Any]:
+    """The fields of a HostSeen without the unknown ones, so that the scan can fill in what it knows (the file's
+    time for a record without one)."""
+    return {name: value for name, value in fields.items() if value is not None}

@@ -1,0 +1,386 @@
+"""Google APIs (Cloud and Workspace): credentials, access tokens, endpoints, pageToken paging.
+
+Credentials come from the file named by GOOGLE_APPLICATION_CREDENTIALS (or an explicit path), as Google's
+client libraries read it:
+
+- ``service_account`` (a JSON key): the client signs a JWT assertion with the key (RS256) and exchanges it at
+  the key's ``token_uri`` for an access token — the OAuth 2.0 JWT bearer grant (RFC 7523), as described in
+  Google's "Using OAuth 2.0 for Server to Server Applications". ``sub`` set to a user's address asks for
+  domain-wide delegation: Workspace admin APIs answer only to a delegated admin.
+- ``authorized_user`` (what ``gcloud auth application-default login`` writes): a refresh-token grant.
+
+The private key is parsed once into a key object and never kept as text, printed, logged or stored; runs
+record the account's e-mail and a fingerprint of its public key only. Access tokens and assertions are
+never part of an error message (``scanner.clients.http`` names endpoints without their query string).
+
+Every call goes through ``HttpClient``: 429 and 5xx are retried honouring Retry-After; a 401/403 arrives as
+``ApiDenied`` (a coverage gap for the caller: API disabled, permission missing). Base URLs can be overridden
+per API (a proxy, Private Service Connect, or a test server) and the token endpoint with ``token_url``.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import requests
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from requests.adapters import HTTPAdapter
+
+from scanner.clients.http import ApiDenied, ApiError, HttpClient
+
+TOKEN_URL = "https://oauth2.googleapis.com/token"
+JWT_BEARER_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
+ASSERTION_LIFETIME = 3600  # seconds: the longest Google accepts
+TOKEN_MARGIN = 120  # renew an access token this long before it expires
+
+CLOUD_READ_ONLY = "https://www.googleapis.com/auth/cloud-platform.read-only"
+MONITORING_READ = "https://www.googleapis.com/auth/monitoring.read"
+REPORTS_AUDIT_READ_ONLY = "https://www.googleapis.com/auth/admin.reports.audit.readonly"
+DIRECTORY_USERS_READ_ONLY = "https://www.googleapis.com/auth/admin.directory.user.readonly"
+DIRECTORY_USER_SECURITY = "https://www.googleapis.com/auth/admin.directory.user.security"  # tokens.list
+
+# Base URL per API. ``{region}`` is replaced for regional endpoints (Vertex AI serves each region from its own host).
+DEFAULT_ENDPOINTS = {
+    "cloudresourcemanager": "https://cloudresourcemanager.googleapis.com",
+    "serviceusage": "https://serviceusage.googleapis.com",
+    "aiplatform": "https://{region}-aiplatform.googleapis.com",
+    "notebooks": "https://notebooks.googleapis.com",
+    "monitoring": "https://monitoring.googleapis.com",
+    "admin": "https://admin.googleapis.com",
+}
+GLOBAL_REGION_HOSTS = {"aiplatform": "https://aiplatform.googleapis.com"}
+
+
+def pooled_http(connections: int = 10, **kwargs: Any) -> HttpClient:
+    """An HttpClient whose session keeps up to ``connections`` connections per host open, for parallel calls
+    (requests keeps 10; more threads than that would reconnect, with a TLS handshake each time)."""
+    session = requests.Session()
+    adapter = HTTPAdapter(pool_connections=10, pool_maxsize=max(10, connections))
+    session.mount("https://", adapter)
+    session.mount("http://", adapter)
+    return HttpClient(session=session, **kwargs)
+
+
+class GoogleCredentialsError(Exception):
+    """The credentials file is missing, unreadable or not a kind this client can use. A usage error."""
+
+
+class GoogleAuthError(ApiDenied):
+    """The token endpoint refused the credentials (revoked key, delegation not granted, wrong scopes)."""
+
+
+def b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+@dataclass(frozen=True)
+class ServiceAccount:
+    client_email: str
+    token_uri: str
+    project_id: str | None
+    private_key_id: str | None
+    key: rsa.RSAPrivateKey = field(repr=False, compare=False)
+
+    kind = "service_account"
+
+    @classmethod
+    def from_info(cls, info: dict[str, Any]) -> "ServiceAccount":
+        missing = [name for name in ("client_email", "private_key") if not info.get(name)]
+        if missing:
+            raise GoogleCredentialsError(f"service account key lacks {', '.join(missing)}")
+        try:
+            key = serialization.load_pem_private_key(str(info["private_key"]).encode("ascii"), password=None)
+        except (ValueError, TypeError, UnicodeEncodeError):
+            raise GoogleCredentialsError("service account key: private_key is not a PEM RSA key") from None
+        if not isinstance(key, rsa.RSAPrivateKey):
+            raise GoogleCredentialsError("service account key: private_key is not an RSA key")
+        return cls(client_email=info["client_email"], token_uri=info.get("token_uri") or TOKEN_URL,
+                   project_id=info.get("project_id"), private_key_id=info.get("private_key_id"), key=key)
+
+    @property
+    def identity(self) -> str:
+        return self.client_email
+
+    @property
+    def fingerprint(self) -> str:
+        """SHA-256 of the public key (DER), shortened: names the key in run records without revealing it."""
+        der = self.key.public_key().public_bytes(serialization.Encoding.DER,
+                                                 serialization.PublicFormat.SubjectPublicKeyInfo)
+        return "sha256:" + hashlib.sha256(der).hexdigest()[:16]
+
+    def assertion(self, *, scopes: tuple[str, ...], audience: str, subject: str | None, now: float) -> str:
+        """A signed JWT for the jwt-bearer grant: iss = the account, aud = the token endpoint, sub = delegate."""
+        header = {"alg": "RS256", "typ": "JWT"}
+        if self.private_key_id:
+            header["kid"] = self.private_key_id
+        claims = {"iss": self.client_email, "scope": " ".join(scopes), "aud": audience,
+                  "iat": int(now), "exp": int(now) + ASSERTION_LIFETIME}
+        if subject:
+            claims["sub"] = subject
+        signing_input = (b64url(json.dumps(header, separators=(",", ":")).encode()) + "."
+                         + b64url(json.dumps(claims, separators=(",", ":")).encode()))
+        signature = self.key.sign(signing_input.encode("ascii"), padding.PKCS1v15(), hashes.SHA256())
+        return signing_input + "." + b64url(signature)
+
+    def token_request(self, *, scopes: tuple[str, ...], token_url: str, subject: str | None,
+                      now: float) -> dict[str, str]:
+        return {"grant_type": JWT_BEARER_GRANT,
+                "assertion": self.assertion(scopes=scopes, audience=token_url, subject=subject, now=now)}
+
+
+@dataclass(frozen=True)
+class AuthorizedUser:
+    client_id: str
+    token_uri: str
+    client_secret: str = field(repr=False, compare=False)
+    refresh_token: str = field(repr=False, compare=False)
+    account: str | None = None
+
+    kind = "authorized_user"
+    project_id = None
+
+    @classmethod
+    def from_info(cls, info: dict[str, Any]) -> "AuthorizedUser":
+        missing = [name for name in ("client_id", "client_secret", "refresh_token") if not info.get(name)]
+        if missing:
+            raise GoogleCredentialsError(f"authorized_user credentials lack {', '.join(missing)}")
+        return cls(client_id=info["client_id"], token_uri=info.get("token_uri") or TOKEN_URL,
+                   client_secret=info["client_secret"], refresh_token=info["refresh_token"],
+                   account=info.get("account") or None)
+
+    @property
+    def identity(self) -> str:
+        return self.account or f"user credentials of client {self.client_id}"
+
+    @property
+    def fingerprint(self) -> str:
+        return "sha256:" + hashlib.sha256(self.refresh_token.encode()).hexdigest()[:16]
+
+    def token_request(self, *, scopes: tuple[str, ...], token_url: str, subject: str | None,
+                      now: float) -> dict[str, str]:
+        if subject:
+            raise GoogleCredentialsError("domain-wide delegation needs a service account key, "
+                                         "not authorized_user credentials")
+        # The scopes were fixed when the user consented; a refresh can only narrow them.
+        return {"grant_type": "refresh_token", "client_id": self.client_id, "client_secret": self.client_secret,
+                "refresh_token": self.refresh_token, "scope": " ".join(scopes)}
+
+
+Credentials = ServiceAccount | AuthorizedUser
+
+
+def credentials_from_info(info: Any) -> Credentials:
+    if not isinstance(info, dict):
+        raise GoogleCredentialsError("credentials file is not a JSON object")
+    kind = info.get("type")
+    if kind == "service_account":
+        return ServiceAccount.from_info(info)
+    if kind == "authorized_user":
+        return AuthorizedUser.from_info(info)
+    raise GoogleCredentialsError(f"credentials of type {kind!r} are not supported: use a service account key "
+                                 "(type service_account) or application-default user credentials")
+
+
+def default_credentials_path() -> Path | None:
+    """GOOGLE_APPLICATION_CREDENTIALS, else gcloud's application-default credentials if present."""
+    named = os.environ.get("GOOGLE_APPLICATION_CREDENTIALS")
+    if named:
+        return Path(named)
+    config = os.environ.get("CLOUDSDK_CONFIG") or os.path.join(os.path.expanduser("~"), ".config", "gcloud")
+    adc = Path(config) / "application_default_credentials.json"
+    return adc if adc.is_file() else None
+
+
+def load_credentials(path: str | os.PathLike | None = None) -> Credentials:
+    path = Path(path) if path else default_credentials_path()
+    if path is None:
+        raise GoogleCredentialsError("no Google credentials: set GOOGLE_APPLICATION_CREDENTIALS to a service "
+                                     "account key file (or pass --credentials)")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise GoogleCredentialsError(f"{path}: {exc.strerror or exc}") from None
+    try:
+        info = json.loads(text)
+    except ValueError:
+        raise GoogleCredentialsError(f"{path}: not a JSON credentials file") from None
+    return credentials_from_info(info)
+
+
+@dataclass
+class AccessToken:
+    value: str = field(repr=False)
+    expires_at: float
+
+
+class TokenSource:
+    """Access tokens per (scopes, subject), fetched on demand, cached until shortly before they expire."""
+
+    def __init__(self, credentials: Credentials, http: HttpClient, *, token_url: str | None = None,
+                 clock: Callable[[], float] = time.time) -> None:
+        self.credentials = credentials
+        self.http = http
+        self.token_url = token_url or credentials.token_uri
+        self.clock = clock
+        self._cache: dict[tuple[tuple[str, ...], str | None], AccessToken] = {}
+        self._lock = threading.Lock()
+        self.fetched = 0
+
+    def token(self, scopes: tuple[str, ...], subject: str | None = None) -> str:
+        key = (tuple(scopes), subject)
+        with self._lock:
+            cached = self._cache.get(key)
+            if cached and cached.expires_at - TOKEN_MARGIN > self.clock():
+                return cached.value
+            fetched = self._fetch(key[0], subject)
+            self._cache[key] = fetched
+            return fetched.value
+
+    def forget(self, scopes: tuple[str, ...], subject: str | None = None) -> None:
+        with self._lock:
+            self._cache.pop((tuple(scopes), subject), None)
+
+    def _fetch(self, scopes: tuple[str, ...], subject: str | None) -> AccessToken:
+        now = self.clock()
+        form = self.credentials.token_request(scopes=scopes, token_url=self.token_url, subject=subject, now=now)
+        who = self.credentials.identity + (f" as {subject}" if subject else "")
+        try:
+            response = self.http.post(self.token_url, data=form, headers={"Accept": "application/json"})
+        except ApiError as exc:
+            if exc.status is not None and 400 <= exc.status < 500:
+                raise GoogleAuthError(f"token request for {who} refused: {token_error(exc)}",
+                                      status=exc.status, url=exc.url) from None
+            raise
+        try:
+            body = response.json()
+            value = body["access_token"]
+        except (ValueError, KeyError, TypeError):
+            raise GoogleAuthError(f"token endpoint {exc_url(self.token_url)} answered without an access_token",
+                                  status=response.status_code, url=exc_url(self.token_url)) from None
+        self.fetched += 1
+        return AccessToken(value, now + float(body.get("expires_in") or 3600))
+
+
+def exc_url(url: str) -> str:
+    return url.split("?", 1)[0]
+
+
+def token_error(exc: ApiError) -> str:
+    """'invalid_grant: …' from an OAuth error body ({"error": …, "error_description": …}), else the message."""
+    text = str(exc)
+    error = re.search(r'"error"\s*:\s*"([^"]+)"', text)
+    description = re.search(r'"error_description"\s*:\s*"([^"]*)', text)
+    if error:
+        return error.group(1) + (f": {description.group(1)}" if description else "")
+    return f"HTTP {exc.status}"
+
+
+def api_error_reason(exc: ApiError) -> str:
+    """A short reason from a Google API error ({"error": {"code", "message", "status"}}) for a coverage gap."""
+    text = str(exc)
+    message = re.search(r'"message"\s*:\s*"([^"]*)', text)
+    status = re.search(r'"status"\s*:\s*"([A-Z_]+)"', text)
+    parts = [f"HTTP {exc.status}" if exc.status else type(exc).__name__]
+    if status:
+        parts.append(status.group(1))
+    if message:
+        parts.append(message.group(1).rstrip("\\")[:160])
+    return " ".join(parts) if (status or message) else text[:200]
+
+
+@dataclass
+class Endpoints:
+    """Base URLs per API. ``overrides`` maps an API name (or ``*`` for all) to a base URL."""
+
+    overrides: dict[str, str] = field(default_factory=dict)
+
+    def base(self, api: str, region: str | None = None) -> str:
+        base = self.overrides.get(api) or self.overrides.get("*")
+        if base is None:
+            base = DEFAULT_ENDPOINTS[api]
+            if region in (None, "global") and api in GLOBAL_REGION_HOSTS:
+                base = GLOBAL_REGION_HOSTS[api]
+        return base.replace("{region}", region or "global").rstrip("/")
+
+
+def parse_endpoint_overrides(values: tuple[str, ...] | list[str]) -> dict[str, str]:
+    """``URL`` (every API) or ``API=URL`` (one of DEFAULT_ENDPOINTS) -> overrides; ValueError if malformed."""
+    overrides: dict[str, str] = {}
+    for value in values:
+        name, sep, url = value.partition("=")
+        if not sep:
+            name, url = "*", value
+        if name != "*" and name not in DEFAULT_ENDPOINTS:
+            raise ValueError(f"unknown API {name!r} (one of {', '.join(DEFAULT_ENDPOINTS)})")
+        if not url.startswith(("https://", "http://")):
+            raise ValueError(f"{value!r}: a base URL starts with https://")
+        overrides[name] = url
+    return overrides
+
+
+class GoogleClient:
+    """Calls to Google APIs with one set of scopes (and optionally a delegated subject)."""
+
+    def __init__(self, tokens: TokenSource, scopes: tuple[str, ...], *, subject: str | None = None,
+                 endpoints: Endpoints | None = None) -> None:
+        self.tokens = tokens
+        self.http = tokens.http
+        self.scopes = tuple(scopes)
+        self.subject = subject
+        self.endpoints = endpoints or Endpoints()
+
+    def url(self, api: str, path: str, region: str | None = None) -> str:
+        return self.endpoints.base(api, region) + "/" + path.lstrip("/")
+
+    def get(self, api: str, path: str, params: dict[str, Any] | None = None, *,
+            region: str | None = None) -> dict[str, Any]:
+        url = self.url(api, path, region)
+        for attempt in (1, 2):
+            headers = {"Authorization": "Bearer " + self.tokens.token(self.scopes, self.subject),
+                       "Accept": "application/json"}
+            try:
+                response = self.http.get(url, params=params, headers=headers)
+            except ApiDenied as exc:
+                if exc.status == 401 and attempt == 1:  # the token expired or was revoked mid-scan: renew once
+                    self.tokens.forget(self.scopes, self.subject)
+                    continue
+                raise
+            try:
+                body = response.json()
+            except ValueError:
+                raise ApiError(f"GET {exc_url(url)}: the answer is not JSON", status=response.status_code,
+                               url=exc_url(url)) from None
+            return body if isinstance(body, dict) else {}
+        raise AssertionError("unreachable")
+
+    def pages(self, api: str, path: str, items_key: str, params: dict[str, Any] | None = None, *,
+              region: str | None = None, max_pages: int | None = None) -> Iterator[list[dict[str, Any]]]:
+        """Each page's items, following nextPageToken until the last page."""
+        params = dict(params or {})
+        seen_tokens: set[str] = set()
+        count = 0
+        while True:
+            body = self.get(api, path, params, region=region)
+            items = body.get(items_key) or []
+            yield [item for item in items if isinstance(item, dict)]
+            count += 1
+            token = body.get("nextPageToken")
+            if not token or token in seen_tokens or (max_pages and count >= max_pages):
+                return
+            seen_tokens.add(token)  # a server repeating a token would otherwise loop forever
+            params["pageToken"] = token
+
+    def items(self, api: str, path: str, items_key: str, params: dict[str, Any] | None = None, *,
+              region: str | None = None) -> Iterator[dict[str, Any]]:
+        for page in self.pages(api, path, items_key, params, region=region):
+            yield from page

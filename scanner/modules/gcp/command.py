@@ -1,0 +1,66 @@
+"""`shadowai scan gcp`"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from scanner.cli import reporting
+from scanner.cli.google_options import described, google_options, google_tokens
+from scanner.cli.options import (catalogue_from, db_option, echo_error, fail_on_new_option, quiet_option,
+                                 scan_exit_code, scan_session, signatures_option, wait_option)
+from scanner.clients.google import CLOUD_READ_ONLY, GoogleClient
+from scanner.inventory.changes import known_services, new_unsanctioned
+
+
+def split_regions(_ctx, _param, value):
+    return tuple(region.strip() for region in (value or "").split(",") if region.strip())
+
+
+@click.command(name="gcp")
+@click.option("--project", "projects", multiple=True, metavar="ID",
+              help="Scan this project (repeatable) [default: every active project the credentials can see].")
+@click.option("--regions", callback=split_regions, metavar="LIST",
+              help="Comma-separated Vertex AI regions [default: every location of each project].")
+@click.option("--no-usage", is_flag=True,
+              help="Skip the AI API usage figures from Cloud Monitoring (last 30 days).")
+@click.option("--workers", type=click.IntRange(1, 64), default=8, show_default=True,
+              help="Parallel calls per project (Vertex AI regions are read in parallel).")
+@google_options
+@db_option
+@signatures_option
+@wait_option
+@fail_on_new_option
+@quiet_option
+def gcp_command(projects, regions, no_usage, workers, credentials_path, token_url, api_urls, db_path,
+                signature_dirs, wait, fail_on_new, quiet):
+    """Read the Google Cloud projects the credentials can see: enabled AI APIs (Service Usage), Vertex AI
+    endpoints with their deployed models, models, tuning jobs and notebooks per region, Workbench instances,
+    and 30 days of AI API usage (Cloud Monitoring). A denied API or permission is a coverage gap naming the
+    project and the API. Needs roles/browser, roles/serviceusage.serviceUsageViewer, roles/aiplatform.viewer,
+    roles/notebooks.viewer and roles/monitoring.viewer (or roles/viewer) on the projects.
+
+    Example: shadowai scan gcp --credentials scanner-key.json --regions us-central1,europe-west4
+    """
+    from scanner.modules.gcp.scan import GcpOptions, GcpScan
+
+    tokens, endpoints = google_tokens(credentials_path, token_url, api_urls, connections=workers)
+    client = GoogleClient(tokens, (CLOUD_READ_ONLY,), endpoints=endpoints)
+    catalogue = catalogue_from(signature_dirs)
+    options = GcpOptions(projects=tuple(projects), regions=regions, usage=not no_usage, workers=workers)
+    with scan_session(db_path, wait) as (db, stop):
+        before = known_services(db)
+        scan = GcpScan(db, catalogue, client, options, parameters=described(client, api_urls),
+                       stop=lambda: bool(stop), on_error=echo_error)
+        result = scan.run()
+        new = new_unsanctioned(db, catalogue, before)
+    counts = result.counts
+    reporting.info(
+        f"run {result.run_id} {result.status}: {counts.get('projects', 0)} projects, "
+        f"{counts.get('ai_apis_enabled', 0)} AI APIs enabled, {counts.get('vertex_resources', 0)} Vertex AI "
+        f"resources, {counts.get('workbench_instances', 0)} Workbench instances, "
+        f"{counts.get('usage_series', 0)} usage series, {len(result.gaps)} coverage gaps",
+        run_id=result.run_id, status=result.status, counts=counts,
+    )
+    sys.exit(scan_exit_code(result.status, new if fail_on_new else []))

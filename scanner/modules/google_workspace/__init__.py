@@ -1,0 +1,1 @@
+"""`shadowai scan google`: third-party OAuth apps that Google Workspace users authorised."""

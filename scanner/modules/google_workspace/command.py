@@ -1,0 +1,74 @@
+"""`shadowai scan google`"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from scanner.cli import reporting
+from scanner.cli.google_options import described, google_options, google_tokens
+from scanner.cli.options import (catalogue_from, db_option, echo_error, fail_on_new_option, quiet_option,
+                                 scan_exit_code, scan_session, signatures_option, wait_option)
+from scanner.clients.google import (DIRECTORY_USER_SECURITY, DIRECTORY_USERS_READ_ONLY, REPORTS_AUDIT_READ_ONLY,
+                                    GoogleClient)
+from scanner.inventory.changes import known_services, new_unsanctioned
+from scanner.modules.google_workspace.grants import MAX_DAYS
+
+
+@click.command(name="google")
+@click.option("--admin-email", metavar="EMAIL", envvar="GOOGLE_WORKSPACE_ADMIN",
+              help="Workspace admin the service account acts for (domain-wide delegation) "
+                   "[env GOOGLE_WORKSPACE_ADMIN]. Required with a service account key.")
+@click.option("--customer", default="my_customer", show_default=True, metavar="ID",
+              help="Workspace customer id (my_customer: the admin's own account).")
+@click.option("--days", type=click.IntRange(1, MAX_DAYS), default=MAX_DAYS, show_default=True,
+              help="How far back to read OAuth authorisations (the Reports API keeps 180 days).")
+@click.option("--tokens-per-user", is_flag=True,
+              help="Also list every user's current OAuth tokens (Directory API tokens.list; one call per user).")
+@click.option("--workers", type=click.IntRange(1, 64), default=8, show_default=True,
+              help="Parallel calls for --tokens-per-user.")
+@google_options
+@db_option
+@signatures_option
+@wait_option
+@fail_on_new_option
+@quiet_option
+def google_command(admin_email, customer, days, tokens_per_user, workers, credentials_path, token_url, api_urls,
+                   db_path, signature_dirs, wait, fail_on_new, quiet):
+    """Read which third-party apps Google Workspace users authorised with their Google account (Admin SDK
+    Reports API token 'authorize' events, org-wide) and, with --tokens-per-user, the grants each user holds
+    now (Directory API). Apps in the catalogue become findings of their AI service; apps that look like AI
+    but are not in it become 'unknown-oauth-ai-app' findings for review. Needs a service account with
+    domain-wide delegation for the scopes admin.reports.audit.readonly (and admin.directory.user.readonly,
+    admin.directory.user.security for --tokens-per-user), acting for an admin with the Reports privilege.
+
+    Example: shadowai scan google --credentials scanner-key.json --admin-email admin@example.com
+    """
+    from scanner.modules.google_workspace.scan import WorkspaceScan
+
+    tokens, endpoints = google_tokens(credentials_path, token_url, api_urls, connections=workers)
+    if tokens.credentials.kind == "service_account" and not admin_email:
+        raise click.UsageError("--admin-email is required: Workspace admin APIs answer a service account only "
+                               "when it acts for an admin (domain-wide delegation)")
+    subject = admin_email if tokens.credentials.kind == "service_account" else None
+    reports = GoogleClient(tokens, (REPORTS_AUDIT_READ_ONLY,), subject=subject, endpoints=endpoints)
+    directory = GoogleClient(tokens, (DIRECTORY_USERS_READ_ONLY, DIRECTORY_USER_SECURITY), subject=subject,
+                             endpoints=endpoints)
+    catalogue = catalogue_from(signature_dirs)
+    parameters = dict(described(reports, api_urls), customer=customer, days=days,
+                      tokens_per_user=tokens_per_user)
+    with scan_session(db_path, wait) as (db, stop):
+        before = known_services(db)
+        scan = WorkspaceScan(db, catalogue, reports, directory, parameters=parameters, stop=stop,
+                             on_error=echo_error)
+        result = scan.scan(customer=customer, days=days, tokens_per_user=tokens_per_user, workers=workers)
+        new = new_unsanctioned(db, catalogue, before)
+    counts = result.counts
+    reporting.info(
+        f"run {result.run_id} {result.status}: {counts.get('authorize_events', 0)} authorisations, "
+        f"{counts.get('user_tokens', 0)} current tokens, {counts.get('findings', 0)} matched an AI app, "
+        f"{result.gaps} coverage gaps",
+        run_id=result.run_id, status=result.status, counts=counts,
+    )
+    sys.exit(scan_exit_code(result.status, new if fail_on_new else []))

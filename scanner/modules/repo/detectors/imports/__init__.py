@@ -1,0 +1,1 @@
+"""Import statements per language, as CodeReference(kind="import") with the matcher's language key."""

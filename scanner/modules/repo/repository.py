@@ -1,0 +1,233 @@
+"""Scan one repository: clone it if it is remote, walk it, read each file within bounds, run the detectors
+that apply, match, and consolidate the findings. Pure with respect to the inventory: it returns a
+RepoResult and the caller writes it (so that it can run in a worker process).
+
+Nothing read from the repository reaches an error message: problems are described by file, detector, kind of
+exception and line, never by content (a parser's message may quote the line, and the line may hold a key).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable
+
+from scanner.findings import Finding
+from scanner.modules.repo import reading
+from scanner.modules.repo.detectors import git_lfs, model_files
+from scanner.modules.repo.detectors.agent_configs import agent_configs
+from scanner.modules.repo.detectors.base import Detection, SourceFile
+from scanner.modules.repo.detectors.dispatch import Detectors
+from scanner.modules.repo.evidence import Consolidated, finding_for
+from scanner.modules.repo.git_clone import CloneError, head_commit, shallow_clone
+from scanner.modules.repo.targets import Target
+from scanner.modules.repo.walker import RepoFile, WalkStats, walk
+from scanner.observations import ModelFile
+
+if TYPE_CHECKING:
+    from scanner.matching.matcher import Matcher
+
+MiB = 1024 * 1024
+LOCK_FILE_FACTOR = 10  # lock files may be this many times --max-file-size: they list every dependency
+MAX_GAP_EXAMPLES = 5
+BINARY_EXTENSIONS = frozenset(
+    ".png .jpg .jpeg .gif .bmp .ico .icns .webp .tif .tiff .psd .svgz .pdf .zip .gz .tgz .bz2 .xz .zst .7z .rar "
+    ".tar .jar .war .ear .whl .egg .so .dll .dylib .exe .o .a .lib .obj .class .pyc .pyo .wasm .woff .woff2 .ttf "
+    ".otf .eot .mp3 .mp4 .m4a .wav .flac .ogg .webm .mov .avi .mkv .doc .docx .xls .xlsx .ppt .pptx .odt .sqlite "
+    ".db .bin .pt .pth .ckpt .safetensors .gguf .ggml .onnx .h5 .hdf5 .keras .tflite .pb .pkl .pickle .joblib "
+    ".npy .npz .parquet .arrow .feather .avro .orc .mlmodel .nemo .llamafile".split())
+
+
+@dataclass(frozen=True)
+class ScanOptions:
+    max_file_size: int = 5 * MiB
+    time_budget: float | None = 900.0  # seconds per repository, clone included; None: no limit
+    hash_limit: int = 8 * 1024 * MiB  # model files larger than this are sized but not hashed
+
+
+@dataclass
+class RepoResult:
+    subject: str
+    kind: str
+    findings: list[Finding] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    errors: list[tuple[str, str]] = field(default_factory=list)
+    gaps: list[tuple[str, str]] = field(default_factory=list)
+    details: dict[str, Any] = field(default_factory=dict)  # for the run's inputs: commit, files, bytes, seconds
+
+    def count(self, name: str, amount: int = 1) -> None:
+        self.counts[name] = self.counts.get(name, 0) + amount
+
+
+def describe_error(exc: BaseException) -> str:
+    """The kind of problem and where, never the text (parsers quote the offending line)."""
+    line = getattr(exc, "lineno", None)
+    mark = getattr(exc, "problem_mark", None)
+    if line is None and mark is not None:
+        line = getattr(mark, "line", -1) + 1
+    if line is None:
+        found = re.search(r"\bline (\d+)", str(exc)) if isinstance(exc, ValueError) else None
+        line = int(found.group(1)) if found else None
+    kind = type(exc).__name__
+    if isinstance(exc, OSError):
+        return f"cannot read: {exc.strerror or kind}"
+    return f"cannot parse ({kind}{f' at line {line}' if line else ''})"
+
+
+def detector_name(detector: Callable) -> str:
+    target = getattr(detector, "func", detector)
+    name = getattr(target, "__name__", None) or type(target).__name__
+    module = getattr(target, "__module__", "") or type(target).__module__
+    return f"{module.rsplit('.', 1)[-1]}.{name}"
+
+
+class RepositoryScanner:
+    def __init__(self, matcher: "Matcher", options: ScanOptions, detectors: Detectors | None = None) -> None:
+        self.matcher = matcher
+        self.options = options
+        self.detectors = detectors or Detectors(matcher)
+
+    def scan(self, target: Target, on_file: Callable[[int], None] | None = None,
+             should_stop: Callable[[], bool] = lambda: False) -> RepoResult:
+        started = time.monotonic()
+        deadline = started + self.options.time_budget if self.options.time_budget else None
+        result = RepoResult(target.subject, target.kind)
+        result.details = {"repo": target.subject, "kind": target.kind}
+        if not target.is_remote:
+            self.scan_tree(Path(target.argument), result, deadline, on_file, should_stop)
+        else:
+            temporary = tempfile.mkdtemp(prefix="shadowai-repo-")
+            try:
+                checkout = Path(temporary) / "checkout"
+                remaining = (deadline - time.monotonic()) if deadline else 3600.0
+                try:
+                    shallow_clone(target.argument, checkout, timeout=remaining)
+                except CloneError as exc:
+                    result.errors.append((target.subject, str(exc)))
+                    result.gaps.append((target.subject, f"not scanned: {exc}"))
+                    result.count("clone_failures")
+                else:
+                    self.scan_tree(checkout, result, deadline, on_file, should_stop)
+            finally:
+                shutil.rmtree(temporary, ignore_errors=True)
+        result.details["seconds"] = round(time.monotonic() - started, 3)
+        return result
+
+    def scan_tree(self, root: Path, result: RepoResult, deadline: float | None,
+                  on_file: Callable[[int], None] | None, should_stop: Callable[[], bool]) -> None:
+        result.details["commit"] = head_commit(root)
+        result.count("repositories")
+        stats = WalkStats()
+        consolidated = Consolidated()
+        too_large: list[str] = []
+        unreadable: list[str] = []
+        over_budget = (lambda: time.monotonic() > deadline) if deadline else (lambda: False)
+
+        def out_of_time() -> bool:
+            return over_budget() or should_stop()
+
+        files_seen = bytes_seen = 0
+        cut_off = False
+        for file in walk(str(root), stats, should_stop=out_of_time):
+            if out_of_time():
+                cut_off = True
+                break
+            files_seen += 1
+            bytes_seen += file.size
+            try:
+                detections = self.scan_file(file, result, too_large, out_of_time)
+            except OSError as exc:
+                unreadable.append(file.relative)
+                result.errors.append((f"{result.subject}:{file.relative}", describe_error(exc)))
+                continue
+            for detection in detections:
+                finding = finding_for(detection, self.matcher, file.tags)
+                if finding is not None:
+                    consolidated.add(finding)
+            if on_file is not None:
+                on_file(file.size)
+        if cut_off or stats.stopped:
+            why = "the scan was stopped" if should_stop() else \
+                f"time budget of {self.options.time_budget:g}s reached"
+            result.gaps.append((result.subject, f"{why} after {files_seen} files; the rest of the repository "
+                                                "was not scanned"))
+            result.count("repositories_cut_off")
+        for relative, message in stats.unreadable:
+            unreadable.append(relative)
+            result.errors.append((f"{result.subject}:{relative}", message))
+        self.add_gap(result, unreadable, "file(s) or folder(s) could not be read")
+        self.add_gap(result, too_large, f"text file(s) larger than {self.options.max_file_size} bytes were not "
+                                        "read (raise --max-file-size)")
+        result.findings = consolidated.findings()
+        result.count("files", files_seen)
+        result.count("bytes", bytes_seen)
+        result.count("symlinks_skipped", stats.symlinks_skipped)
+        result.count("special_files_skipped", stats.special_skipped)
+        result.count("findings", len(consolidated))
+        result.details.update(files=files_seen, bytes=bytes_seen)
+
+    @staticmethod
+    def add_gap(result: RepoResult, paths: list[str], why: str) -> None:
+        if paths:
+            examples = ", ".join(paths[:MAX_GAP_EXAMPLES]) + (", …" if len(paths) > MAX_GAP_EXAMPLES else "")
+            result.gaps.append((result.subject, f"{len(paths)} {why}: {examples}"))
+
+    def scan_file(self, file: RepoFile, result: RepoResult, too_large: list[str],
+                  out_of_time: Callable[[], bool]) -> list[Detection]:
+        detections = list(agent_configs(result.subject, file.relative))
+        plan = self.detectors.for_file(file.relative, file.name)
+        limit = self.options.max_file_size * (LOCK_FILE_FACTOR if plan.lock_file else 1)
+        extension = file.name[file.name.rfind("."):].lower() if "." in file.name else ""
+        wants_text = bool(plan.detectors) and extension not in BINARY_EXTENSIONS
+        whole = wants_text and file.size <= limit
+        data = reading.read_prefix(file.path, limit if whole else model_files.MAGIC_PROBE)
+        header = data[:model_files.MAGIC_PROBE]
+        if git_lfs.is_pointer(header):
+            result.count("lfs_pointers")
+            pointer = git_lfs.pointer_model(result.subject, file.relative, data)
+            return detections + ([pointer] if pointer else [])
+        model = model_files.model_format(header, file.name, file.size)
+        if model is not None:
+            result.count("model_files")
+            sha256 = model_files.sha256_of(file.path, file.size, limit=self.options.hash_limit,
+                                           should_stop=out_of_time)
+            detections.append(Detection(ModelFile(file.relative, model[0], file.size, sha256, result.subject),
+                                        model[1]))
+            return detections
+        if not wants_text:
+            result.count("files_header_only")
+            return detections
+        detectors = plan.detectors
+        prefilter = self.detectors.prefilter
+        if whole and prefilter is not None:
+            kinds = prefilter.kinds(data)
+            if not kinds and not plan.always:
+                result.count("files_without_candidates")  # no catalogue literal: no content finding possible
+                return detections
+            detectors = self.detectors.narrow(plan, kinds)
+        if reading.looks_binary(data):
+            result.count("binary_files")
+            return detections
+        if not whole:  # text, as far as its header shows, but over the limit: not read
+            too_large.append(file.relative)
+            result.count("files_too_large")
+            return detections
+        text = reading.decode_text(data)
+        if text is None:
+            result.count("files_not_utf8")
+            return detections
+        result.count("text_files")
+        source = SourceFile(result.subject, file.relative, file.name, text)
+        for detector in detectors:
+            try:
+                for detection in detector(source):
+                    detections.append(detection)
+            except Exception as exc:  # noqa: BLE001 — any parser's error (json, tomllib, yaml, configparser…)
+                result.count("parse_errors")
+                result.errors.append((f"{result.subject}:{file.relative}",
+                                      f"{detector_name(detector)}: {describe_error(exc)}"))
+        return detections

@@ -1,0 +1,102 @@
+"""Build the risk register from the inventory: one row per AI service in use, one per unknown AI finding.
+
+Stable ids: ``AIR-<service id>`` for a service; ``AIR-<service id>-<8 hex>`` for an unknown finding, the hex
+from its finding key. The same service keeps its id in every export, so a register merges instead of
+being overwritten.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from scanner.catalogue.loader import Catalogue
+from scanner.inventory.service_evidence import fold
+from scanner.risk.scoring import score
+from scanner.risk.templates import RiskTemplate, TemplateError, applicable, fill, load_templates
+from scanner.scope.draft import ServiceDescriber, ServiceLine
+
+REGISTER_COLUMNS = [
+    "risk_id", "service_id", "service_name", "vendor", "category", "sanction_status",
+    "risk_statement", "risk_templates", "likelihood", "impact", "inherent_score", "rating", "scoring",
+    "suggested_treatment", "annex_a",
+    "owner", "treatment", "status", "residual_score", "notes",
+    "users", "devices", "accounts", "repos", "sources", "first_seen", "last_seen", "hits",
+    "evidence_findings", "evidence_runs", "generated_at", "no_longer_seen",
+]
+# Columns a person edits: a merge keeps their values (a non-empty cell is never replaced).
+HUMAN_COLUMNS = ("owner", "treatment", "status", "residual_score", "notes")
+INITIAL_STATUS = "new"
+STATUSES = ("new", "open", "accepted", "treating", "treated", "closed")
+MAX_EVIDENCE_IDS = 50
+
+
+def risk_id(line: ServiceLine) -> str:
+    if not line.unknown:
+        return f"AIR-{line.service_id}"
+    row = line.rows[0]
+    key = "\x1f".join((row["service_id"], row["source"], row["subject"], row["location"]))
+    return f"AIR-{line.service_id}-{hashlib.sha256(key.encode('utf-8')).hexdigest()[:8]}"
+
+
+def annex_key(reference: str) -> tuple[int, ...]:
+    return tuple(int(n) for n in re.findall(r"\d+", reference))
+
+
+def listed(values, limit: int = MAX_EVIDENCE_IDS) -> str:
+    values = list(values)
+    text = ", ".join(str(v) for v in values[:limit])
+    return text + (f" … (+{len(values) - limit} more)" if len(values) > limit else "")
+
+
+def register_row(line: ServiceLine, templates: dict[str, RiskTemplate], today: dt.date, generated_at: str
+                 ) -> dict[str, Any]:
+    used = [templates[template_id] for template_id in applicable(line)]
+    try:
+        statement = "\n".join(fill(t.statement, line) for t in used)
+        treatment = " ".join(dict.fromkeys(fill(t.treatment, line) for t in used))
+    except (ValueError, IndexError) as exc:
+        raise TemplateError(f"risk templates: a placeholder cannot be filled: {exc}") from None
+    result = score(line, today)
+    evidence_ids = sorted(set(fold(line.rows)[line.service_id].findings)) if line.rows else []
+    runs = sorted({run for row in line.rows for run in (row.get("first_run"), row.get("last_run")) if run})
+    return {
+        "risk_id": risk_id(line), "service_id": line.service_id, "service_name": line.name, "vendor": line.vendor,
+        "category": line.category, "sanction_status": line.status,
+        "risk_statement": statement, "risk_templates": ", ".join(t.id for t in used),
+        "likelihood": result.likelihood, "impact": result.impact, "inherent_score": result.inherent,
+        "rating": result.rating, "scoring": result.explanation(), "suggested_treatment": treatment,
+        "annex_a": ", ".join(sorted({ref for t in used for ref in t.annex_a}, key=annex_key)),
+        "owner": line.owner, "treatment": "", "status": INITIAL_STATUS, "residual_score": "", "notes": "",
+        "users": line.count("users"), "devices": line.count("devices"), "accounts": line.count("accounts"),
+        "repos": line.count("repos"), "sources": ", ".join(line.sources), "first_seen": line.first_seen or "",
+        "last_seen": line.last_seen or "", "hits": line.hits,
+        "evidence_findings": listed(evidence_ids), "evidence_runs": listed(runs),
+        "generated_at": generated_at, "no_longer_seen": "",
+    }
+
+
+def service_lines(db: sqlite_utils.Database, catalogue: Catalogue) -> list[ServiceLine]:
+    """Known services folded over all their findings; each unknown finding on its own."""
+    describer = ServiceDescriber(db, catalogue)
+    rows = list(db.query("select * from findings order by service_id, source, subject, location"))
+    known = fold(row for row in rows if not row["service_id"].startswith("unknown-"))
+    lines = [describer.line(evidence) for evidence in known.values()]
+    for row in rows:
+        if row["service_id"].startswith("unknown-"):
+            lines.append(describer.line(fold([row])[row["service_id"]]))
+    return lines
+
+
+def build_register(db: sqlite_utils.Database, catalogue: Catalogue, *, templates_dir: Path | None = None,
+                   today: dt.date | None = None) -> list[dict[str, Any]]:
+    today = today or dt.date.today()
+    templates = load_templates(templates_dir)
+    generated_at = today.isoformat()
+    rows = [register_row(line, templates, today, generated_at) for line in service_lines(db, catalogue)]
+    return sorted(rows, key=lambda r: (-r["inherent_score"], r["risk_id"]))

@@ -1,0 +1,169 @@
+"""`scan entra` with msal and requests against a local identity platform and Microsoft Graph over HTTPS."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import pytest
+
+from scanner.clients.http import HttpClient, RetryPolicy
+from scanner.clients.microsoft import MicrosoftClient
+from scanner.modules.entra.scan import EntraOptions, EntraScan
+from tests.cli.runner import shadowai
+from tests.modules.entra import graph_tenant
+from tests.support.microsoft_cloud import SECRET, TENANT, MicrosoftCloud, graph_error
+
+GRANTS = f"{TENANT}/oauth2PermissionGrants"
+
+
+def scan(db, catalogue, cloud, sleeps=None, options=None, **credentials):
+    http = HttpClient(verify=cloud.ca_file, retry=RetryPolicy(attempts=3, backoff=0.01,
+                                                              sleep=(sleeps if sleeps is not None else []).append))
+    client = MicrosoftClient(cloud.credentials(**credentials), cloud.endpoints(), http=http, verify=cloud.ca_file)
+    return EntraScan(db, catalogue, client, options or EntraOptions()).run()
+
+
+def findings(db) -> dict[tuple[str, str, str], dict]:
+    return {(row["service_id"], row["subject"], row["location"]): dict(row, evidence=json.loads(row["evidence"]))
+            for row in db.query("select * from findings")}
+
+
+@pytest.fixture
+def tenant():
+    with MicrosoftCloud() as cloud:
+        graph_tenant.build(cloud)
+        yield cloud
+
+
+def test_an_admin_consent_to_a_catalogue_app_is_a_tenant_wide_finding(db, catalogue, tenant):
+    scan(db, catalogue, tenant)
+    fireflies = findings(db)[("fireflies-ai", "tenant:entra", GRANTS)]
+    evidence = fireflies["evidence"]
+    assert evidence["grant"] == "delegated-admin-consent" and evidence["resource"] == "Microsoft Graph"
+    assert evidence["scopes"] == "User.Read Calendars.Read OnlineMeetings.Read offline_access"
+    assert evidence["risky_scopes"] == "Calendars.Read offline_access OnlineMeetings.Read"
+    assert evidence["scope_risk"] == "medium" and evidence["verified_publisher"] == "Fireflies.AI Corp"
+
+
+def test_an_ai_like_app_outside_the_catalogue_is_unknown_with_its_risky_scopes_per_user(db, catalogue, tenant):
+    scan(db, catalogue, tenant)
+    found = findings(db)
+    alice = found[("unknown-oauth-ai-app", "alice@contoso.com", GRANTS)]
+    assert ("unknown-oauth-ai-app", "bob@contoso.com", GRANTS) in found
+    assert alice["matched_by"] == "oauth-ai-like:name:gpt"
+    assert alice["evidence"]["grant"] == "delegated-user-consent" and alice["evidence"]["user_id"] == "u-alice"
+    assert alice["evidence"]["risky_scopes"] == "Mail.Read offline_access"
+    assert alice["evidence"]["scope_risk"] == "high"
+    app_only = found[("unknown-oauth-ai-app", "tenant:entra", f"{TENANT}/appRoleAssignments")]
+    assert app_only["evidence"]["grant"] == "application-permission" and app_only["evidence"]["scopes"] == "Mail.Read"
+
+
+def test_a_reply_url_host_matches_the_catalogue_publisher(db, catalogue, tenant):
+    scan(db, catalogue, tenant)
+    read_ai = findings(db)[("read-ai", "alice@contoso.com", GRANTS)]
+    assert read_ai["matched_by"] == "oauth:redirect_host" and read_ai["evidence"]["app_name"] == "Notetaker Pro"
+
+
+def test_apps_that_are_not_ai_leave_no_finding(db, catalogue, tenant):
+    scan(db, catalogue, tenant)
+    names = {row["evidence"].get("app_name") for row in findings(db).values()}
+    assert "Contoso HR" not in names and "Microsoft Teams" not in names
+
+
+def test_assigned_users_and_groups_are_subjects_of_the_app(db, catalogue, tenant):
+    scan(db, catalogue, tenant)
+    found = findings(db)
+    assert ("fireflies-ai", "carol@contoso.com", f"{TENANT}/appRoleAssignedTo") in found
+    assert ("fireflies-ai", "group:Sales", f"{TENANT}/appRoleAssignedTo") in found
+
+
+def test_consent_events_say_who_consented_when(db, catalogue, tenant):
+    scan(db, catalogue, tenant)
+    audits = f"{TENANT}/auditLogs/directoryAudits"
+    alice = findings(db)[("unknown-oauth-ai-app", "alice@contoso.com", audits)]
+    assert alice["first_seen"] == alice["last_seen"] == "2025-06-02T14:03:11Z"
+    assert alice["evidence"]["scopes"] == "User.Read Mail.Read offline_access"
+    admin = findings(db)[("fireflies-ai", "admin@contoso.com", audits)]
+    assert admin["evidence"]["admin_consent"] == "yes" and admin["evidence"]["for_all_users"] == "yes"
+
+
+def test_sign_ins_refused_for_want_of_a_licence_are_a_recorded_gap(db, catalogue, tenant):
+    result = scan(db, catalogue, tenant)
+    [gap] = [gap for gap in result.gaps if "signIns" in gap["what"]]
+    assert "HTTP 403 Authentication_RequestFromNonPremiumTenantOrB2CTenant" in gap["why"]
+    assert "P1 or P2 licence" in gap["why"]
+    assert result.status == "partial" and len(result.gaps) == 1
+
+
+def test_sign_ins_count_successful_sign_ins_where_the_licence_allows(db, catalogue):
+    with MicrosoftCloud() as cloud:
+        graph_tenant.build(cloud, premium=True)
+        result = scan(db, catalogue, cloud)
+    sign_in = findings(db)[("unknown-oauth-ai-app", "bob@contoso.com", f"{TENANT}/auditLogs/signIns")]
+    assert sign_in["hits"] == 1 and sign_in["last_seen"] == "2025-06-03T07:00:00Z"
+    assert result.gaps == []
+
+
+def test_copilot_licences_are_counted_from_subscribed_skus(db, catalogue, tenant):
+    scan(db, catalogue, tenant)
+    copilot = findings(db)[("microsoft-365-copilot", "tenant:entra", f"{TENANT}/subscribedSkus")]
+    assert copilot["hits"] == 25 and copilot["evidence"]["purchased"] == 50
+    assert copilot["evidence"]["sku"] == "Microsoft_365_Copilot"
+    assert not [key for key in findings(db) if key[0] == "unknown-ai-licence"]
+
+
+def test_throttling_is_retried_and_a_grant_of_a_vanished_app_is_a_counted_error(db, catalogue, tenant):
+    sleeps: list[float] = []
+    result = scan(db, catalogue, tenant, sleeps)
+    assert sleeps == [4.0]
+    assert result.errors == 1 and result.counts["delegated_grants"] == 6
+
+
+def test_refused_user_names_keep_object_ids_and_record_a_gap(db, catalogue, tenant):
+    tenant.graph("POST", "/v1.0/directoryObjects/getByIds",
+                 lambda r: graph_error(403, "Authorization_RequestDenied", "Insufficient privileges"))
+    result = scan(db, catalogue, tenant, options=EntraOptions(sign_ins=False))
+    assert ("unknown-oauth-ai-app", "user-id:u-alice", GRANTS) in findings(db)
+    [gap] = result.gaps
+    assert "getByIds" in gap["what"] and "object ids" in gap["why"]
+
+
+def test_a_rescan_replaces_counts_instead_of_adding(db, catalogue, tenant):
+    scan(db, catalogue, tenant)
+    first = {key: row["hits"] for key, row in findings(db).items()}
+    graph_tenant.build(tenant, throttle=False)
+    scan(db, catalogue, tenant)
+    assert {key: row["hits"] for key, row in findings(db).items()} == first
+
+
+def test_a_refused_secret_fails_the_run(db, catalogue, tenant):
+    result = scan(db, catalogue, tenant, client_secret="old-" + SECRET)
+    assert result.status == "failed" and "invalid_client" in result.gaps[0]["why"]
+
+
+def test_the_cli_never_stores_prints_or_logs_the_client_secret(tmp_path, monkeypatch, caplog, tenant):
+    caplog.set_level(logging.DEBUG)
+    for name, value in tenant.environment().items():
+        monkeypatch.setenv(name, value)
+    db_path = tmp_path / "inventory.db"
+    result = shadowai("--verbose", "--log-format", "json", "scan", "entra", "--db", db_path,
+                      *tenant.cli_options())
+    assert result.exit_code == 1, result.output  # partial: sign-ins refused
+    stored = b"".join(path.read_bytes() for path in tmp_path.iterdir() if path.name.startswith("inventory.db"))
+    assert b"fireflies-ai" in stored and b"microsoft-365-copilot" in stored
+    for secret in (SECRET, *tenant.tokens.values()):
+        assert secret.encode() not in stored
+        assert secret not in result.output
+        assert secret not in caplog.text
+    summary = [json.loads(line) for line in result.output.splitlines() if line.startswith("{")][-1]
+    assert summary["status"] == "partial" and summary["counts"]["licences"] == 2
+    runs = shadowai("runs", "--db", db_path, "--gaps")
+    assert "Authentication_RequestFromNonPremiumTenantOrB2CTenant" in runs.output and SECRET not in runs.output
+
+
+def test_missing_credentials_are_a_usage_error_naming_the_variable(tmp_path, monkeypatch):
+    for name in ("AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET", "AZURE_CLIENT_CERTIFICATE_PATH"):
+        monkeypatch.delenv(name, raising=False)
+    result = shadowai("scan", "entra", "--db", tmp_path / "x.db", "--tenant-id", "t", "--client-id", "c")
+    assert result.exit_code == 2 and "AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH" in result.output

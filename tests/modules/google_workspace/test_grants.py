@@ -1,0 +1,31 @@
+"""Reports API activities and Directory tokens into OAuthGrant observations."""
+
+import pytest
+
+from scanner.modules.google_workspace.grants import grants_from_activity, grants_from_token
+
+
+def test_an_authorize_activity_becomes_one_grant_per_authorize_event_with_all_its_scopes():
+    activity = {"id": {"time": "2025-06-01T10:00:00.000Z"}, "actor": {"email": "ann@example.com"}, "events": [
+        {"name": "authorize", "parameters": [
+            {"name": "client_id", "value": "111.apps.googleusercontent.com"}, {"name": "app_name", "value": "Notes"},
+            {"name": "scope", "multiValue": ["openid", "https://www.googleapis.com/auth/drive"]},
+            {"name": "client_type", "value": "WEB"}]},
+        {"name": "activity", "parameters": [{"name": "app_name", "value": "Notes"}]}]}
+    (grant,) = grants_from_activity(activity)
+    assert (grant.idp, grant.app_id, grant.app_name, grant.user) == (
+        "google", "111.apps.googleusercontent.com", "Notes", "ann@example.com")
+    assert grant.scopes == ("openid", "https://www.googleapis.com/auth/drive")
+    assert grant.timestamp == "2025-06-01T10:00:00Z" and ("client_type", "WEB") in grant.details
+
+
+def test_an_authorize_event_naming_no_app_is_malformed():
+    with pytest.raises(ValueError):
+        list(grants_from_activity({"events": [{"name": "authorize", "parameters": []}]}))
+
+
+def test_a_directory_token_without_a_display_name_is_named_by_its_client_id():
+    (grant,) = grants_from_token({"clientId": "999.apps.googleusercontent.com", "scopes": ["email"],
+                                  "user": "bob@example.com", "nativeApp": True})
+    assert grant.app_name == "999.apps.googleusercontent.com" and grant.location == "directory:tokens"
+    assert ("native_app", "True") in grant.details
