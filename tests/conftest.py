@@ -52,6 +52,14 @@ def _guarded_getaddrinfo(host, *args, **kwargs):
     return _real_getaddrinfo(host, *args, **kwargs)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def private_cache(tmp_path_factory):
+    """Keep the parsed-catalogue cache out of the user's home during tests (subprocesses inherit it)."""
+    import os
+
+    os.environ["SHADOWAI_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+
+
 @pytest.fixture(autouse=True)
 def loopback_only(monkeypatch):
     monkeypatch.setattr(socket.socket, "connect", _guarded_connect)

@@ -8,6 +8,8 @@ replaces the earlier definition (a user can correct or narrow a built-in signatu
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -109,12 +111,50 @@ def content_hash(dirs: Iterable[Path]) -> str:
     return "sha256:" + digest.hexdigest()[:16]
 
 
+def cache_file(version: str) -> Path:
+    root = os.environ.get("SHADOWAI_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "shadowai")
+    return Path(root) / f"catalogue-{version.replace(':', '-')}.json"
+
+
+def read_cache(version: str) -> dict[str, Any]:
+    """Parsed signature files of this exact catalogue version (content hash), saved by an earlier load: parsing
+    hundreds of YAML files is most of a command's start-up. JSON, so a tampered cache cannot run code; a
+    missing or unreadable cache is simply rebuilt."""
+    try:
+        with cache_file(version).open(encoding="utf-8") as handle:
+            data = json.load(handle)
+        return data if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def write_cache(version: str, parsed: dict[str, Any]) -> None:
+    path = cache_file(version)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_text(json.dumps(parsed), encoding="utf-8")
+        os.replace(temporary, path)
+    except OSError:
+        pass  # a read-only home: the next load parses again
+
+
 def load_catalogue(extra_dirs: Iterable[str | Path] = (), *, include_builtin: bool = True) -> Catalogue:
     dirs: list[Path] = [builtin_signatures_dir()] if include_builtin else []
     dirs += [Path(d).expanduser().resolve() for d in extra_dirs]
     for directory in dirs:
         if not directory.is_dir():
             raise CatalogueError(f"{directory}: signature folder not found")
+    version = content_hash(dirs)
+    cached = read_cache(version)
+    parsed: dict[str, Any] = {}
+
+    def read(path: Path) -> Any:
+        key = str(path)
+        value = cached[key] if key in cached else read_yaml(path)
+        parsed[key] = value
+        return value
 
     services: dict[str, Service] = {}
     vendors: dict[str, dict[str, Any]] = {}
@@ -127,7 +167,7 @@ def load_catalogue(extra_dirs: Iterable[str | Path] = (), *, include_builtin: bo
             path = directory / name
             if path.is_file():
                 try:
-                    data = read_yaml(path) or {}
+                    data = read(path) or {}
                 except yaml.YAMLError as exc:
                     problems.append(LoadProblem(path, "", f"not valid YAML: {exc}"))
                     continue
@@ -137,10 +177,10 @@ def load_catalogue(extra_dirs: Iterable[str | Path] = (), *, include_builtin: bo
                     problems.append(LoadProblem(path, "", "must be a mapping"))
         platforms = directory / "shared-platforms.yaml"
         if platforms.is_file():
-            shared += [str(item).lower() for item in (read_yaml(platforms) or [])]
+            shared += [str(item).lower() for item in (read(platforms) or [])]
         for path in service_files(directory):
             try:
-                data = read_yaml(path)
+                data = read(path)
             except yaml.YAMLError as exc:
                 problems.append(LoadProblem(path, "", f"not valid YAML: {exc}"))
                 continue
@@ -151,12 +191,14 @@ def load_catalogue(extra_dirs: Iterable[str | Path] = (), *, include_builtin: bo
                 continue
             services[data["id"]] = Service.from_dict(data, path)
 
+    if not problems and parsed.keys() != cached.keys():
+        write_cache(version, parsed)
     return Catalogue(
         dirs=tuple(dirs),
         services=dict(sorted(services.items())),
         vendors=vendors,
         categories=categories,
         shared_platforms=tuple(dict.fromkeys(shared)),
-        version=content_hash(dirs),
+        version=version,
         problems=problems,
     )

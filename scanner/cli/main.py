@@ -12,12 +12,13 @@ from scanner.cli.discover import discover_command
 from scanner.cli.init import init_command
 from scanner.cli.inventory import export_command, inventory_command
 from scanner.cli.plugins import plugins_command
+from scanner.cli.prune import prune_command
 from scanner.cli.report import report_command
 from scanner.cli.risk_register import risk_register_command
 from scanner.cli.runs import runs_command
 from scanner.cli.scan import scan_group
 from scanner.exit_codes import HELP
-from scanner.plugins.manager import plugin_manager
+from scanner.plugins.manager import call_each
 
 
 @click.group(help=f"""Find where AI services are really used, and keep an auditable inventory of it.
@@ -34,8 +35,9 @@ def cli(log_format, verbose):
 
 
 for command in (demo_command, scan_group, inventory_command, export_command, runs_command, catalogue_group,
-                plugins_command, init_command, discover_command, risk_register_command, report_command):
+                plugins_command, init_command, discover_command, risk_register_command, report_command,
+                prune_command):
     cli.add_command(command)
 
-plugin_manager().hook.register_scan_commands(scan=scan_group)
-plugin_manager().hook.register_commands(cli=cli)
+call_each("register_scan_commands", scan=scan_group)
+call_each("register_commands", cli=cli)

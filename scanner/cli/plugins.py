@@ -19,4 +19,4 @@ def plugins_command(output_format):
     Example: shadowai plugins --format json
     """
     rows = [dict(p, hooks=", ".join(p["hooks"])) for p in describe_plugins()]
-    write_rows(rows, ["name", "builtin", "version", "hooks"], output_format, sys.stdout)
+    write_rows(rows, ["name", "builtin", "version", "hooks", "problem"], output_format, sys.stdout)

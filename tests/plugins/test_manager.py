@@ -66,3 +66,16 @@ def test_a_third_party_plugin_from_the_entry_point_group_adds_a_log_format(tmp_p
     import sqlite3
     rows = sqlite3.connect(tmp_path / "inv.db").execute("select service_id from findings").fetchall()
     assert rows == [("claude",)]
+
+
+def test_a_plugin_that_fails_to_load_is_reported_and_the_rest_still_works(tmp_path, monkeypatch, fresh_manager):
+    (tmp_path / "shadowai_broken.py").write_text("import a_module_that_does_not_exist\n")
+    dist = tmp_path / "shadowai_broken-0.1.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: shadowai-broken\nVersion: 0.1\n")
+    (dist / "entry_points.txt").write_text("[shadowai]\nbroken = shadowai_broken\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    rows = json.loads(shadowai("plugins", "--format", "json").stdout)
+    broken = next(r for r in rows if r["name"] == "broken")
+    assert "ModuleNotFoundError" in broken["problem"]
+    assert "squid-native" in [f.name for f in log_formats()]

@@ -11,12 +11,12 @@ from scanner.cli.options import (catalogue_from, db_option, echo_error, fail_on_
                                  scan_exit_code, scan_session, signatures_option, wait_option)
 from scanner.inventory.changes import known_services, new_unsanctioned
 from scanner.subjects import SubjectMap, SubjectMapError
-from scanner.plugins.manager import plugin_manager
+from scanner.plugins.manager import call_each
 
 
 def log_formats():
     formats = []
-    for registered in plugin_manager().hook.register_log_formats():
+    for registered in call_each("register_log_formats"):
         formats += registered or []
     return formats
 

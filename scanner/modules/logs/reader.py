@@ -1,7 +1,12 @@
 """Open a log for reading from where the last scan stopped.
 
-A file is identified by the SHA-256 of its first line (at most 1 KiB), not by its name: a log renamed by
-rotation keeps its identity and is not read twice; a log truncated and started again gets a new one.
+A file is identified by the SHA-256 of its beginning, not by its name: a log renamed by rotation keeps its
+identity and is not read twice; a log truncated and started again gets a new one. The beginning is every line
+up to and including the first that is not a '#' header (at most 8 KiB): formats with headers (Zeek, W3C/IIS)
+start every file with the same first line, but their headers name the file's own start time (#open, #Date)
+and the first record carries a timestamp. A file that has only headers so far gets a provisional identity; when
+its first record arrives the identity changes and the file is read from the start — the headers it re-reads
+hold no findings, so nothing is counted twice.
 Compressed files (gzip, bzip2, xz, zstd — recognised by their magic bytes, not their names) are read
 through a decompressor; their offsets count decompressed bytes. A corrupt or truncated compressed file
 raises CompressedInputError from ``read`` after everything before the damage has been returned.
@@ -22,7 +27,7 @@ from typing import BinaryIO
 
 from scanner.modules.logs.inputs import STDIN
 
-IDENTITY_BYTES = 1024
+IDENTITY_LIMIT = 8192
 HEAD_BYTES = 65536
 
 
@@ -192,9 +197,22 @@ def open_log(path: str) -> OpenedLog:
     except BaseException:
         raw.close()
         raise
-    first_line = head[:IDENTITY_BYTES].split(b"\n", 1)[0]
-    identity = hashlib.sha256(first_line).hexdigest() if first_line else None
+    beginning = identifying_prefix(head)
+    identity = hashlib.sha256(beginning).hexdigest() if beginning else None
     return OpenedLog(path, stream, identity, stat.st_size, stat.st_mtime, compression, head, raw)
+
+
+def identifying_prefix(head: bytes) -> bytes:
+    """The bytes that identify a file: lines up to and including the first non-header line (see above)."""
+    position = 0
+    while position < min(len(head), IDENTITY_LIMIT):
+        end = head.find(b"\n", position)
+        if end == -1:
+            return head[:IDENTITY_LIMIT]  # an unfinished line: everything so far
+        if not head.startswith(b"#", position):
+            return head[: end + 1]
+        position = end + 1
+    return head[:IDENTITY_LIMIT]
 
 
 def head_lines(log: OpenedLog, count: int = 25) -> list[str]:

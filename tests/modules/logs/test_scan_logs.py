@@ -159,3 +159,33 @@ def test_fast_mode_parses_only_lines_naming_a_catalogue_host_and_parse_all_check
     assert strict.exit_code == 1
     assert f"{log}:2: squid-native: expected 10 space-separated fields, found 4" in strict.stderr
     assert hits(db_path) == hits(tmp_path / "strict.db") == {("claude", "a"): 1}
+
+
+def test_files_with_the_same_header_line_are_different_files(tmp_path, db_path):
+    # Every IIS/W3C (and Zeek) file starts with the same line; the date header and first record tell them apart.
+    def w3c(day, hosts):
+        return ["#Software: Microsoft Internet Information Services 10.0", "#Version: 1.0",
+                f"#Date: 2025-11-{day:02d} 00:00:00", "#Fields: date time c-ip cs-host cs-uri-stem sc-status",
+                *[f"2025-11-{day:02d} 00:00:{i:02d} 10.0.0.{i} {h} / 200" for i, h in enumerate(hosts)]]
+    first, second = tmp_path / "u_ex251101.log", tmp_path / "u_ex251102.log"
+    write_log(first, w3c(1, ["claude.ai", "claude.ai"]))
+    write_log(second, w3c(2, ["claude.ai", "chatgpt.com", "claude.ai"]))
+    shadowai("scan", "logs", first, "--db", db_path, "-q")
+    shadowai("scan", "logs", second, "--db", db_path, "-q")
+    shadowai("scan", "logs", tmp_path, "--db", db_path, "-q")
+    with sqlite3.connect(db_path) as conn:
+        totals = dict(conn.execute("select service_id, sum(hits) from findings group by service_id"))
+    assert totals == {"claude": 4, "chatgpt": 1}
+
+
+def test_a_headers_only_file_that_gets_records_later_is_counted_once(tmp_path, db_path):
+    log = tmp_path / "u_ex251103.log"
+    header = ["#Software: Microsoft Internet Information Services 10.0", "#Version: 1.0",
+              "#Date: 2025-11-03 00:00:00", "#Fields: date time c-ip cs-host cs-uri-stem sc-status"]
+    write_log(log, header)
+    shadowai("scan", "logs", log, "--db", db_path, "-q", "--format", "w3c-extended")
+    append_log(log, ["2025-11-03 00:00:01 10.0.0.1 claude.ai / 200"])
+    shadowai("scan", "logs", log, "--db", db_path, "-q")
+    append_log(log, ["2025-11-03 00:00:02 10.0.0.1 claude.ai / 200"])
+    shadowai("scan", "logs", log, "--db", db_path, "-q")
+    assert sum(hits(db_path).values()) == 2
