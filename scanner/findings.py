@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from scanner import observations as obs
 from scanner.matching.ai_names import ai_like_reason, ai_word
+from scanner.matching.dns_names import ai_like_target, ai_like_verification, owner_label
 from scanner.matching.names import app_name
 
 if TYPE_CHECKING:
@@ -26,6 +27,7 @@ UNKNOWN_AGENT_CONFIG = "unknown-ai-agent-config"
 UNKNOWN_CLOUD_AI = "unknown-cloud-ai"  # a resource listed by a cloud AI API whose service the catalogue lacks
 UNKNOWN_OAUTH_AI_APP = "unknown-oauth-ai-app"  # an OAuth/SaaS app whose name or domains look like AI
 UNKNOWN_AI_LICENCE = "unknown-ai-licence"  # a licensed product whose name looks like AI (a Copilot SKU)
+UNKNOWN_DNS_AI = "unknown-dns-ai-record"  # a verification TXT or a CNAME/MX/SPF target whose name looks like AI
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +84,8 @@ def _(observation: obs.HostSeen, matcher: "Matcher") -> Finding | None:
             "user": observation.user,
             "device": observation.device,
             "department": observation.department,
+            "mac": observation.mac,
+            "via": observation.via,
             "record": observation.record,
         }),
     )
@@ -91,17 +95,22 @@ def _(observation: obs.HostSeen, matcher: "Matcher") -> Finding | None:
 def _(observation: obs.DnsRecord, matcher: "Matcher") -> Finding | None:
     kind = observation.type.upper()
     if kind == "TXT":
-        service_id = matcher.match_txt(observation.value)
+        service_id = matcher.match_txt(observation.value, owner_label(observation.name))
         rule = "dns_txt"
-    elif kind in ("CNAME", "MX", "NS"):
+        if service_id is None and (word := ai_like_verification(observation.name, observation.value)):
+            service_id, rule = UNKNOWN_DNS_AI, f"dns-ai-like:txt:{word}"
+    elif kind in ("CNAME", "MX", "NS", "SPF"):
         found = matcher.match_host(observation.value)
         service_id, rule = (found.service_id, f"{found.kind}:{found.rule}") if found else (None, "")
+        if found is None and (why := ai_like_target(observation.value, observation.zone)):
+            service_id, rule = UNKNOWN_DNS_AI, f"dns-ai-like:{kind.lower()}:{why}"
     else:
         return None
     if service_id is None:
         return None
     return Finding(service_id, observation.source, observation.name, observation.location, observation.timestamp,
-                   rule, {"name": observation.name, "type": kind, "value": observation.value[:256]})
+                   rule, {"name": observation.name, "type": kind, "value": observation.value[:256],
+                          **{name: value[:512] for name, value in observation.details}})
 
 
 @match_observation.register(obs.OAuthGrant)

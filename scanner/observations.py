@@ -25,16 +25,22 @@ class HostSeen:
     record: str | None = None  # where in the source: "file:line"
     device: str | None = None  # from a subject map (IP/CIDR -> device, user, department), when one is given
     department: str | None = None
+    mac: str | None = None  # the client's link-layer address, when the source sees it (packet captures)
+    via: str | None = None  # how the host was learnt when a source has several ways: tls-sni, dns-query…
 
 
 @dataclass(frozen=True, slots=True)
 class DnsRecord:
     name: str
-    type: str
+    type: str  # TXT, CNAME, MX, NS, or SPF (value: a domain an SPF record includes or redirects to)
     value: str
     source: str
     location: str
     timestamp: str | None = None
+    # The zone the record was read from: a target outside it that looks like AI is kept as unknown-dns-ai-record.
+    zone: str | None = None
+    # Facts kept with the evidence, as (name, value) pairs: the whole SPF or MX record, a CNAME chain, the server.
+    details: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,17 +11,11 @@ from scanner import exit_codes
 from scanner.cli import reporting
 from scanner.cli.configuration import (config_from, config_option, configured_catalogue, sync_sanctions,
                                        template_errors, templates_from, templates_option)
+from scanner.cli.configured_sources import scan_commands, scan_configured_sources
 from scanner.cli.options import database_from, db_option, quiet_option, signatures_option
-from scanner.inventory.runs import finish_run, start_run
+from scanner.inventory.runs import finish_run
 from scanner.scope.draft import build_draft, latest_discover_run
 from scanner.scope.draft_files import write_draft
-from scanner.scope.run_sources import run_source
-
-
-def scan_commands() -> dict[str, click.Command]:
-    from scanner.cli.main import cli  # the group with every plugin's scan commands registered
-
-    return dict(cli.commands["scan"].commands)
 
 
 @click.command(name="discover")
@@ -75,25 +69,8 @@ def discover_command(scope_name, out_dir, no_scan, config_path, templates_dir, d
 
 def scan_sources(db, config, scope, catalogue, db_path: str, signature_dirs: list[str], quiet: bool):
     """One discover run, with the scope's sources run under it: (the sealed run row, status, interrupted)."""
-    sources = config.sources_for(scope)
-    run = start_run(db, "discover", catalogue_version=catalogue.version, scope=scope.name,
-                    parameters={"config": str(config.path) if config.path else None,
-                                "sources": [s.name for s in sources]})
-    if not sources:
-        run.gap("sources", "no source is configured for this scope (add [sources.*] tables to the config)")
-    commands = scan_commands()
-    interrupted = False
-    for source in sources:
-        reporting.info(f"discover: scanning {source.name} (shadowai scan {source.command})")
-        outcome = run_source(db, source, commands, db_path=db_path,
-                             signature_dirs=[str(p) for p in config.signatures] + signature_dirs, quiet=quiet)
-        run.add_input(**outcome.as_input())
-        run.count("sources")
-        if outcome.gap:
-            run.gap(f"sources.{source.name}", outcome.gap)
-            reporting.error(f"sources.{source.name}", outcome.gap)
-        if outcome.exit_code == exit_codes.INTERRUPTED:
-            interrupted = True
-            break
-    status = finish_run(run, interrupted=interrupted)
-    return db["runs"].get(run.id), status, interrupted
+    scan = scan_configured_sources(db, config, config.sources_for(scope), module="discover", scope=scope.name,
+                                   catalogue_version=catalogue.version, db_path=db_path,
+                                   signature_dirs=signature_dirs, quiet=quiet, commands=scan_commands())
+    status = finish_run(scan.run, interrupted=scan.interrupted)
+    return db["runs"].get(scan.run.id), status, scan.interrupted

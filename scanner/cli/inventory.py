@@ -37,7 +37,7 @@ def inventory_command(db_path, signature_dirs, unsanctioned, output_format):
 @click.command(name="export")
 @db_option
 @signatures_option
-@format_option("csv", "json", "jsonl", default="csv")
+@format_option("csv", "json", "jsonl", "cyclonedx", "sarif", default="csv")
 @click.option("--out", "out_path", type=click.Path(dir_okay=False, allow_dash=True),
               help="File to write ('-' for stdout).")
 @click.option("--bundle", "bundle_path", type=click.Path(), default=None, metavar="DIR|FILE.zip",
@@ -49,8 +49,12 @@ def export_command(db_path, signature_dirs, output_format, out_path, bundle_path
     """Export every finding (service x source x subject x location) with first/last seen, hits and the
     runs that saw it. CSV cells that a spreadsheet would evaluate as a formula are neutralised.
     With --bundle, write the evidence bundle for auditors (see the README in the bundle).
+    --format sarif writes the code repositories' findings as SARIF 2.1.0 for code scanning (GitHub);
+    --format cyclonedx writes them as a CycloneDX 1.6 AI-BOM (SDK libraries, AI services, model files).
 
     Example: shadowai export --format csv --out ai-inventory.csv
+
+    Example: shadowai export --format sarif --out shadowai.sarif
     """
     if bool(out_path) == bool(bundle_path):
         raise click.UsageError("give either --out FILE or --bundle DIR|FILE.zip")
@@ -59,7 +63,10 @@ def export_command(db_path, signature_dirs, output_format, out_path, bundle_path
 
         return export_bundle(bundle_path, db_path, signature_dirs, config_path, templates_dir)
     db = database_from(db_path, create=False)
-    rows = finding_rows(db, catalogue_from(signature_dirs))
+    catalogue = catalogue_from(signature_dirs)
+    rows = finding_rows(db, catalogue)
+    if output_format in ("cyclonedx", "sarif"):
+        return export_document(output_format, rows, catalogue, out_path)
     if out_path == "-":
         count = write_rows(rows, EXPORT_COLUMNS, output_format, sys.stdout)
     else:
@@ -79,3 +86,22 @@ def write_atomically(path: str, write) -> int:
         os.unlink(temporary)
         raise
     return result
+
+
+def export_document(output_format: str, rows, catalogue, out_path: str) -> None:
+    """SARIF or CycloneDX: one JSON document of the code repositories' findings."""
+    import json
+
+    from scanner.exports.cyclonedx import cyclonedx_bom
+    from scanner.exports.sarif import sarif_log
+
+    document = sarif_log(rows, catalogue) if output_format == "sarif" else cyclonedx_bom(rows, catalogue)
+    text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    if out_path == "-":
+        sys.stdout.write(text)
+    else:
+        write_atomically(out_path, lambda handle: handle.write(text))
+    what = sum(len(run["results"]) for run in document["runs"]) if output_format == "sarif" else \
+        len(document["components"]) + len(document["services"])
+    noun = "results" if output_format == "sarif" else "components and services"
+    click.echo(f"{what} {noun} written to {out_path}", err=True)

@@ -25,6 +25,7 @@ from typing import Any, Iterator
 
 import boto3
 import botocore.session
+from botocore import xform_name
 from botocore.config import Config
 from botocore.credentials import CredentialProvider, CredentialResolver, RefreshableCredentials
 from botocore.exceptions import (BotoCoreError, ClientError, ConnectionError as BotoConnectionError,
@@ -163,7 +164,7 @@ class AwsAccount:
                 page = getattr(client, method)(**params)
                 yield page
                 token = page.get(token_name) if token_name else None
-                if not token:
+                if not token or token == params.get(token_name):  # no more pages, or a token that goes nowhere
                     return
                 params = dict(params, **{token_name: token})
         except (ClientError, BotoCoreError) as exc:
@@ -172,8 +173,6 @@ class AwsAccount:
 
 
 def _snake(operation: str) -> str:
-    from botocore import xform_name
-
     return xform_name(operation)
 
 

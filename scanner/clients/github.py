@@ -106,3 +106,16 @@ class GitHubClient:
     def credential_authorizations(self, org: str) -> Iterator[dict]:
         """Credentials members authorised for the organisation's SAML single sign-on (Enterprise Cloud, owner)."""
         return self.paginate(self.org_path(org, "credential-authorizations"))
+
+    def org_repositories(self, org: str) -> Iterator[dict]:
+        """Every repository of the organisation the token can see (``type=all``: public, private, internal,
+        forks and sources alike; a token without access to private ones lists the public ones)."""
+        return self.paginate(self.org_path(org, "repos"), params={"type": "all"})
+
+    @property
+    def web_url(self) -> str:
+        """Where git over HTTPS is served, with '/': https://github.com/ for api.github.com, the server's root
+        (the API URL without /api/v3) for GitHub Enterprise Server."""
+        if urlsplit(self.api_url).hostname == "api.github.com":
+            return "https://github.com/"
+        return self.api_url.removesuffix("/api/v3") + "/"

@@ -92,12 +92,29 @@ def load_config(path: str | Path) -> Config:
     sources = load_sources(check, data.get("sources", {}))
     people = load_departments(top["departments"]) if "departments" in top else {}
     scopes = load_scopes(check, data.get("scopes", {}), sources, people, has_departments="departments" in top)
+    from scanner.notifications.settings import load_notifications  # here: it imports scanner.config's schema
+
+    notifications = load_notifications(check, data.get("notifications"))
+    log_formats = load_log_formats(check, data.get("log_formats", {}))
     return Config(
         path=path, sources=sources, scopes=scopes,
         signatures=tuple(Path(p) for p in top.get("signatures", [])),
         sanctions=top.get("sanctions"), departments=top.get("departments"), people=people,
         templates=top.get("templates"), drafts=top.get("drafts") or check.base / DEFAULT_DRAFTS,
+        notifications=notifications, log_formats=log_formats,
     )
+
+
+def load_log_formats(check: Checker, data: Any) -> dict[str, dict[str, Any]]:
+    """[log_formats.NAME] tables: CSV / JSON-lines formats described by a field mapping."""
+    from scanner.modules.logs.formats.mapped import check_mapping
+
+    data = check.table(("log_formats",), data)
+    for name, table in data.items():
+        key = ("log_formats", name)
+        for field, message in check_mapping(name, check.table(key, table)):
+            raise check.fail(key + ((field,) if field else ()), f"{dotted(key)}: {message}")
+    return data
 
 
 def load_sources(check: Checker, data: Any) -> dict[str, SourceConfig]:

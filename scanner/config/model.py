@@ -60,6 +60,8 @@ class Config:
     people: dict[str, str] = field(default_factory=dict)  # user (lower case) -> department, from the CSV
     templates: Path | None = None
     drafts: Path = Path(DEFAULT_DRAFTS)
+    notifications: Any = None  # scanner.notifications.settings.NotificationSettings, or None: no [notifications]
+    log_formats: dict[str, dict[str, Any]] = field(default_factory=dict)  # [log_formats.NAME] field mappings
 
     def scope(self, name: str | None) -> Scope:
         """The named scope; without a name, the whole organisation (every source, no boundaries)."""

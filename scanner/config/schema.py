@@ -117,12 +117,16 @@ SOURCES: dict[str, SourceSchema] = {
     }),
     "pcap": SourceSchema("pcap", "packet captures", {
         "files": Field("paths", "pcap or pcapng files (also gzipped).", required=True, positional=True),
+        "subjects": Field("path", "CSV mapping IP/CIDR to device, user and department (network,device,user,"
+                                  "department).", param="subjects_file"),
     }),
     "dns_zone": SourceSchema("dns-zone", "DNS zones", {
         "domains": Field("strings", "Domains whose records are read.", required=True, param="domain"),
         "nameserver": Field("str", "Name server to ask (default: the system resolver)."),
+        "port": Field("int", "Port of the name server (default 53)."),
         "axfr": Field("bool", "Try a zone transfer for the zone's names."),
         "names": Field("path", "File with one name of the zone per line."),
+        "timeout": Field("number", "Seconds to wait for each answer (default 3)."),
     }),
 }
 
@@ -150,5 +154,5 @@ TOP_FIELDS: dict[str, Field] = {
     "drafts": Field("path", "Folder where `discover` writes scope drafts (default: scope-drafts)."),
 }
 
-TABLES = ("sources", "scopes")
+TABLES = ("sources", "scopes", "notifications", "log_formats")  # log_formats: scanner/modules/logs/formats/mapped.py  # notifications: scanner/notifications/settings.py
 

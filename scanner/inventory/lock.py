@@ -3,6 +3,9 @@
 ``flock`` locks belong to the open file: the kernel drops them when the holder dies, however it dies, so a
 lock left by a killed scan is taken over by the next one without any clean-up. The file records the
 holder's pid, host and start time so that a waiting scan can say who it is waiting for.
+
+The lock is re-entrant within one process: `shadowai scan` (every configured source) holds it for its whole
+duration and runs each source's own command, which takes it again without waiting for itself.
 """
 
 from __future__ import annotations
@@ -11,10 +14,14 @@ import fcntl
 import json
 import os
 import socket
+import threading
 import time
 from pathlib import Path
 
 from scanner.inventory.runs import utc_now
+
+
+_HELD: dict[tuple[str, int], int] = {}  # (lock file, thread) this process holds -> nesting depth
 
 
 class LockNotAcquired(Exception):
@@ -26,6 +33,8 @@ class DatabaseLock:
         self.path = Path(f"{db_path}.lock")
         self.wait = wait
         self.handle = None
+        self.key = (os.path.realpath(self.path), threading.get_ident())
+        self.nested = False
 
     def holder(self) -> str:
         try:
@@ -35,6 +44,10 @@ class DatabaseLock:
         return f"pid {info.get('pid')} on {info.get('host')} since {info.get('since')}"
 
     def __enter__(self) -> "DatabaseLock":
+        if _HELD.get(self.key):
+            _HELD[self.key] += 1
+            self.nested = True
+            return self
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
         handle = os.fdopen(fd, "r+", encoding="utf-8")
@@ -56,9 +69,15 @@ class DatabaseLock:
         handle.write(json.dumps({"pid": os.getpid(), "host": socket.gethostname(), "since": utc_now()}))
         handle.flush()
         self.handle = handle
+        _HELD[self.key] = 1
         return self
 
     def __exit__(self, *exc) -> None:
+        if self.nested:
+            _HELD[self.key] -= 1
+            self.nested = False
+            return
         if self.handle is not None:
+            _HELD.pop(self.key, None)
             self.handle.close()  # closing the file releases the lock
             self.handle = None

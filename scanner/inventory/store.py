@@ -20,10 +20,14 @@ from scanner.inventory.database import transaction
 from scanner.inventory.runs import Run, utc_now
 
 # Event sources (logs, captures, audit trails) add up hits: every record is a new event, and cursors make sure
-# no record is read twice. Snapshot sources (a repository, a cloud account, an OAuth grant list) describe what
-# exists now: a re-scan replaces the count of the previous run instead of adding to it.
+# no record is read twice; the evidence sample is the first sighting. Snapshot sources (a repository, a cloud
+# account, an OAuth grant list) describe what exists now: a re-scan replaces the count of the previous run
+# instead of adding to it, and the evidence sample is the latest one (current usage, cost, scopes).
 ACCUMULATE = "hits + excluded.hits"
 SNAPSHOT = "case when last_run = excluded.last_run then hits + excluded.hits else excluded.hits end"
+# coalesce: a sample removed by `shadowai prune` is taken afresh.
+KEEP_EVIDENCE = "coalesce(evidence, excluded.evidence)"
+LATEST_EVIDENCE = "case when last_run = excluded.last_run then coalesce(evidence, excluded.evidence) else excluded.evidence end"
 
 UPSERT = """
 insert into findings (service_id, source, subject, location, first_seen, last_seen, hits, matched_by, evidence,
@@ -32,6 +36,7 @@ values (:service_id, :source, :subject, :location, :first_seen, :last_seen, :hit
         :run, :run)
 on conflict (service_id, source, subject, location) do update set
     hits = {hits},
+    evidence = {evidence},
     first_seen = case when first_seen is null or excluded.first_seen < first_seen then excluded.first_seen
                       else first_seen end,
     last_seen = case when last_seen is null or excluded.last_seen > last_seen then excluded.last_seen
@@ -120,7 +125,9 @@ def commit_batch(db: sqlite_utils.Database, run: Run, batch: FindingBatch, *, sn
     ]
     with transaction(db):
         if rows:
-            db.conn.executemany(UPSERT.format(hits=SNAPSHOT if snapshot else ACCUMULATE), rows)
+            statement = (UPSERT.format(hits=SNAPSHOT, evidence=LATEST_EVIDENCE) if snapshot
+                         else UPSERT.format(hits=ACCUMULATE, evidence=KEEP_EVIDENCE))
+            db.conn.executemany(statement, rows)
         for cursor in batch.cursors.values():
             db["cursors"].upsert(
                 {"source": cursor.source, "identity": cursor.identity, "location": cursor.location,

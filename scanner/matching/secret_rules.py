@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from typing import Iterable, Iterator
 
 
 @dataclass(frozen=True)
@@ -17,6 +18,54 @@ class SecretRule:
     rule_id: str
     keywords: tuple[str, ...]
     regex: re.Pattern[str]
+    prefix: str = ""  # the literal every match starts with, after zero-width assertions ("" when unknown)
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        """The regex's matches, as ``regex.finditer(text)`` returns them. With a literal prefix the regex is only
+        tried where the prefix occurs: ``re`` cannot skip ahead by itself when a pattern opens with ``\\b``, and
+        tries every position of the text instead."""
+        if not self.prefix:
+            yield from self.regex.finditer(text)
+            return
+        position = text.find(self.prefix)
+        while position != -1:
+            found = self.regex.match(text, position)  # zero-width assertions still see the text before it
+            if found is not None:
+                yield found
+                position = text.find(self.prefix, max(found.end(), position + 1))
+            else:
+                position = text.find(self.prefix, position + 1)
+
+
+ZERO_WIDTH = {"AT", "ASSERT", "ASSERT_NOT"}
+
+
+def literal_prefix(regex: re.Pattern[str]) -> str:
+    """The literal text every match of the pattern starts with (after zero-width assertions such as ``\\b`` or a
+    look-behind, inside the opening group), or "" when there is none or the pattern ignores case."""
+    try:
+        from re import _parser  # the parser of the standard library's own regex engine
+
+        parsed = _parser.parse(regex.pattern, regex.flags)
+    except Exception:  # noqa: BLE001 — a private module: without it, the regex simply runs everywhere
+        return ""
+    if parsed.state.flags & re.IGNORECASE:
+        return ""
+    items = list(parsed)
+    prefix = []
+    while items:
+        op, value = items[0]
+        name = str(op)
+        if name in ZERO_WIDTH and not prefix:
+            items = items[1:]
+        elif name == "SUBPATTERN" and not prefix and not (value[1] & re.IGNORECASE):
+            items = list(value[3])
+        elif name == "LITERAL":
+            prefix.append(chr(value))
+            items = items[1:]
+        else:
+            break
+    return "".join(prefix) if len(prefix) >= 2 else ""
 
 
 @dataclass(frozen=True)
@@ -37,18 +86,21 @@ class SecretScanner:
         self.rules: list[SecretRule] = []
 
     def add(self, service_id: str, rule_id: str, keywords: list[str], regex: str) -> None:
+        compiled = re.compile(regex)
         self.rules.append(
-            SecretRule(service_id, rule_id, tuple(k.lower() for k in keywords), re.compile(regex))
+            SecretRule(service_id, rule_id, tuple(k.lower() for k in keywords), compiled, literal_prefix(compiled))
         )
 
-    def scan(self, text: str) -> list[SecretHit]:
-        lowered = text.lower()
+    def scan(self, text: str, only: Iterable[int] | None = None) -> list[SecretHit]:
+        """Keys in the text. ``only``: indexes of the rules whose keywords a caller already found in the text
+        (an Aho-Corasick pass over the lower-cased text), so that the keyword check is not repeated."""
+        lowered = text.lower() if only is None else ""
         hits: list[SecretHit] = []
         seen: set[tuple[int, int]] = set()
-        for rule in self.rules:
-            if not any(keyword in lowered for keyword in rule.keywords):
+        for rule in self.rules if only is None else [self.rules[index] for index in only]:
+            if only is None and not any(keyword in lowered for keyword in rule.keywords):
                 continue
-            for found in rule.regex.finditer(text):
+            for found in rule.finditer(text):
                 group = 1 if rule.regex.groups else 0
                 start, end = found.span(group)
                 if (start, end) in seen or start < 0:

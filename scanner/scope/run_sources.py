@@ -59,7 +59,7 @@ def positional_param(command: click.Command) -> click.Argument | None:
 
 
 def command_line(source: SourceConfig, command: click.Command, *, db_path: str, signature_dirs: list[str],
-                 quiet: bool) -> list[str]:
+                 quiet: bool, config_path: str | None = None) -> list[str]:
     argv: list[str] = []
     positional: list[str] = []
     for key, value in source.options.items():
@@ -81,6 +81,8 @@ def command_line(source: SourceConfig, command: click.Command, *, db_path: str, 
                 argv += [long_option(param), str(item)]
         else:
             argv += [long_option(param), ",".join(str(v) for v in values)]
+    if config_path and find_param(command, option="--config"):
+        argv = ["--config", config_path, *argv]  # e.g. the [log_formats] mappings `scan logs` reads
     if find_param(command, option="--db"):
         argv += ["--db", db_path]
     if find_param(command, option="--signatures"):
@@ -112,7 +114,7 @@ def last_run_id(db: sqlite_utils.Database) -> int:
 
 
 def run_source(db: sqlite_utils.Database, source: SourceConfig, commands: dict[str, click.Command], *,
-               db_path: str, signature_dirs: list[str], quiet: bool) -> SourceOutcome:
+               db_path: str, signature_dirs: list[str], quiet: bool, config_path: str | None = None) -> SourceOutcome:
     outcome = SourceOutcome(source.name, source.command)
     command = commands.get(source.command)
     if command is None:
@@ -120,7 +122,8 @@ def run_source(db: sqlite_utils.Database, source: SourceConfig, commands: dict[s
                        f"configured {source.schema.summary} were not scanned")
         return outcome
     try:
-        argv = command_line(source, command, db_path=db_path, signature_dirs=signature_dirs, quiet=quiet)
+        argv = command_line(source, command, db_path=db_path, signature_dirs=signature_dirs, quiet=quiet,
+                            config_path=config_path)
     except SourceMismatch as exc:
         outcome.gap = f"{exc}: check [sources.{source.name}] against 'shadowai scan {source.command} --help'"
         return outcome

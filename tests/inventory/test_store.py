@@ -40,3 +40,16 @@ def test_first_and_last_seen_widen_from_evidence_time(db):
     _, first, last, *_ = scan_once(db, [finding(seen_at="2026-01-01T00:00:00Z"),
                                         finding(seen_at="2026-05-01T00:00:00Z")], snapshot=False)
     assert (first, last) == ("2026-01-01T00:00:00Z", "2026-05-01T00:00:00Z")
+
+
+def test_snapshot_sources_keep_the_latest_evidence_and_event_sources_the_first(db):
+    def with_evidence(value):
+        return Finding("claude", "repo", "acme/app", "requirements.txt", None, "packages:pypi", {"v": value})
+
+    scan_once(db, [with_evidence("old")], snapshot=True)
+    scan_once(db, [with_evidence("new")], snapshot=True)
+    assert db.execute("select evidence from findings").fetchone()[0] == '{"v": "new"}'
+    db.execute("delete from findings")
+    scan_once(db, [with_evidence("first")], snapshot=False)
+    scan_once(db, [with_evidence("second")], snapshot=False)
+    assert db.execute("select evidence from findings").fetchone()[0] == '{"v": "first"}'

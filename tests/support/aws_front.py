@@ -9,7 +9,8 @@ the signing service (``…/us-east-1/bedrock/aws4_request``), and the operation 
 - refuses every request signed for a region in ``front.disabled_regions`` the way AWS refuses a region not
   enabled for the account (403 ``UnrecognizedClientException``, "The security token included in the request
   is invalid");
-- throttles an operation on request (``front.throttle(...)``: 400 ``ThrottlingException``), to exercise retries;
+- throttles an operation on request (``front.throttle(...)``: 400 ``ThrottlingException``), to exercise retries,
+  or refuses it with a documented error (``front.refuse(...)``);
 - forwards everything else to moto byte for byte, Host and signature included (moto's IAM enforcement still
   sees the original request).
 
@@ -57,6 +58,7 @@ class AwsFront:
         self.moto = urlsplit(moto_url)
         self.answers: dict[tuple[str, str], list[Any]] = {}
         self.throttled: dict[tuple[str, str], int] = defaultdict(int)
+        self.refusals: dict[tuple[str, str], tuple[int, str, str]] = {}
         self.disabled_regions: set[str] = set()
         self.latency = 0.0  # seconds added to every answer (benchmarks: a far-away API)
         self.calls: list[tuple[str, str, str]] = []
@@ -81,6 +83,7 @@ class AwsFront:
         with self.lock:
             self.answers.clear()
             self.throttled.clear()
+            self.refusals.clear()
             self.disabled_regions.clear()
             self.calls.clear()
 
@@ -89,6 +92,10 @@ class AwsFront:
         service with these pages: the first for a request without a pagination token, the page after the one
         whose ``NextToken`` the request carries otherwise."""
         self.answers[(service, operation)] = list(pages)
+
+    def refuse(self, service: str, operation: str, code: str, message: str, status: int = 400) -> None:
+        """Answer the operation with an AWS error (the documented code and message)."""
+        self.refusals[(service, operation)] = (status, code, message)
 
     def throttle(self, service: str, operation: str, times: int = 1) -> None:
         self.throttled[(service, operation)] = times
@@ -102,6 +109,7 @@ class AwsFront:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # headers and body are two writes: no 40 ms delayed-ACK stall
 
             def log_message(self, *args) -> None:  # quiet
                 pass
@@ -134,6 +142,9 @@ class AwsFront:
                                       "The security token included in the request is invalid.", json_protocol)
                 if throttled:
                     return self.error(400, "ThrottlingException", "Rate exceeded", json_protocol)
+                refusal = front.refusals.get((service, operation))
+                if refusal:
+                    return self.error(*refusal, json_protocol)
                 if page is not None:
                     kind = "application/x-amz-json-1.1" if json_protocol else "application/json"
                     return self.reply(200, json.dumps(page, default=str).encode(), {"Content-Type": kind})

@@ -14,6 +14,7 @@ committed and the run is recorded as interrupted.
 
 from __future__ import annotations
 
+import time
 import traceback
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -34,6 +35,8 @@ from scanner.modules.aws import resources, usage
 SOURCE = resources.SOURCE
 DEFAULT_CONCURRENCY = 16
 DEFAULT_MAX_TRAIL_EVENTS = 20_000
+COMMIT_EVERY = 500  # findings held before a commit…
+COMMIT_SECONDS = 5.0  # …or seconds since the last one
 
 
 def without_userinfo(url: str | None) -> str | None:
@@ -102,6 +105,7 @@ class AwsScan:
         self.batch = FindingBatch()
         # (account, api, kind, code) -> (first reason, regions)
         self.failures: dict[tuple[str, str, str, str], tuple[str, set[str]]] = {}
+        self.committed = time.monotonic()
 
     # --- the run ---------------------------------------------------------------------------------------------
     def run(self) -> AwsScanResult:
@@ -133,6 +137,8 @@ class AwsScan:
             def submit(task: Callable[[], Outcome]) -> None:
                 pending.add(pool.submit(self.guarded, task))
 
+            for missing in [name for name in self.options.services if not caller.has_client(name)]:
+                self.gap(run, f"aws {missing} (every account)", "this boto3 has no client for it; upgrade boto3")
             for account in self.accounts(run, client, caller):
                 submit(lambda account=account: self.prepare(client, caller, account))
             if self.options.cost:
@@ -206,8 +212,6 @@ class AwsScan:
                                      "pass --regions to name others"))
         outcome.count("account_regions", len(regions))
         services = [name for name in self.options.services if account.has_client(name)]
-        for missing in sorted(set(self.options.services) - set(services)):
-            outcome.gaps.append((f"aws {missing}", "this boto3 has no client for it; upgrade boto3"))
         for region in regions:
             for service in services:
                 outcome.follow_up.append(lambda a=account, r=region, s=service: self.list_service(a, r, s))
@@ -294,8 +298,9 @@ class AwsScan:
             if finding is not None:
                 self.batch.add(finding)
                 run.count("findings")
-        if len(self.batch):
+        if len(self.batch) >= COMMIT_EVERY or (len(self.batch) and time.monotonic() - self.committed > COMMIT_SECONDS):
             commit_batch(self.db, run, self.batch, snapshot=True)
+            self.committed = time.monotonic()
 
     def record_failures(self, run: Run) -> None:
         for (account, api, kind, _code), (reason, regions) in sorted(self.failures.items()):

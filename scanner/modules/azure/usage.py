@@ -14,7 +14,6 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any, Iterator
@@ -89,10 +88,12 @@ def deployment_metrics(client: MicrosoftClient, subscription: Subscription, acco
                 continue
             found.append(obs.CloudActivity(
                 provider="azure", account=subscription.id, principal=f"azure:{subscription.id}",
-                service=service_of(account), action=name, count=total, window=window.label, source=SOURCE,
+                # Hits count events: calls are events, tokens are an amount (kept in the evidence, not as hits).
+                service=service_of(account), action=name, count=total if name == CALLS else 1,
+                window=window.label, source=SOURCE,
                 location=f"{account.id}/deployments/{deployment}/metrics/{name}", timestamp=latest,
                 details=details(deployment=deployment, model=models.get(deployment), unit=UNITS[name],
-                                metric_source="Azure Monitor")))
+                                total=str(total), metric_source="Azure Monitor")))
     return found
 
 
@@ -172,7 +173,7 @@ def costs(client: MicrosoftClient, subscription: Subscription, resource_types: l
         currency = str(row.get("Currency") or "")
         found.append(obs.CloudActivity(
             provider="azure", account=subscription.id, principal=f"azure:{subscription.id}", service=service,
-            action="cost", count=math.ceil(cost), window=window.label, source=SOURCE,
+            action="cost", count=1, window=window.label, source=SOURCE,  # the amount is evidence, not hits
             location=f"{resource_id}/cost", details=details(cost=f"{cost:.2f}", currency=currency,
                                                             cost_source="Cost Management")))
     return found

@@ -7,6 +7,7 @@ import sys
 import click
 
 from scanner.cli import reporting
+from scanner.cli.configuration import config_from
 from scanner.cli.options import (catalogue_from, db_option, echo_error, fail_on_new_option, quiet_option,
                                  scan_exit_code, scan_session, signatures_option, wait_option)
 from scanner.inventory.changes import known_services, new_unsanctioned
@@ -14,8 +15,12 @@ from scanner.subjects import SubjectMap, SubjectMapError
 from scanner.plugins.manager import call_each
 
 
-def log_formats():
-    formats = []
+def log_formats(config=None):
+    """The formats `scan logs` knows: those mapped in the config first (they are the user's own), then every
+    plugin's."""
+    from scanner.modules.logs.formats.mapped import build_format
+
+    formats = [build_format(name, spec) for name, spec in (config.log_formats if config else {}).items()]
     for registered in call_each("register_log_formats"):
         formats += registered or []
     return formats
@@ -24,7 +29,7 @@ def log_formats():
 def list_formats(ctx, _param, value):
     if not value or ctx.resilient_parsing:
         return
-    for log_format in log_formats():
+    for log_format in log_formats(config_from(ctx.params.get("config_path"))):
         click.echo(f"{log_format.name:<20} {log_format.kind:<6} {log_format.description}")
     ctx.exit(0)
 
@@ -42,13 +47,16 @@ def list_formats(ctx, _param, value):
               help="Processes for large plain files [default: the CPUs available, at most 8].")
 @click.option("--subjects", "subjects_file", type=click.Path(dir_okay=False, exists=True),
               help="CSV mapping IP/CIDR to device, user and department (header: network,device,user,department).")
+@click.option("--config", "config_path", envvar="SHADOWAI_CONFIG", default=None, metavar="PATH", is_eager=True,
+              help="Configuration file, for [log_formats.NAME] field mappings (env SHADOWAI_CONFIG; default "
+                   "./shadowai.toml when present). Give it before --list-formats to list its formats.")
 @db_option
 @signatures_option
 @wait_option
 @fail_on_new_option
 @quiet_option
-def logs_command(paths, forced_format, parse_all, workers, subjects_file, db_path, signature_dirs, wait, fail_on_new,
-                 quiet):
+def logs_command(paths, forced_format, parse_all, workers, subjects_file, config_path, db_path, signature_dirs, wait,
+                 fail_on_new, quiet):
     """Read DNS and proxy logs (files, directories, globs, '-' for stdin), detect each file's format,
     and add every AI service seen to the inventory. Files are read incrementally: a file scanned before
     is read only from where the last scan stopped, even after rotation renamed it.
@@ -57,7 +65,7 @@ def logs_command(paths, forced_format, parse_all, workers, subjects_file, db_pat
     """
     from scanner.modules.logs.scan import LogScan
 
-    formats = log_formats()
+    formats = log_formats(config_from(config_path))
     if forced_format and forced_format not in {f.name for f in formats}:
         raise click.BadParameter(f"unknown format '{forced_format}' (see --list-formats)", param_hint="--format")
     catalogue = catalogue_from(signature_dirs)

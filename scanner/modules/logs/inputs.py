@@ -8,17 +8,25 @@ import re
 from pathlib import Path
 
 STDIN = "-"
+URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")  # s3://bucket/key, gs://…, az://…: read through fsspec (remote.py)
 ROTATION = re.compile(r"(\.\d+|[-.]\d{8}(\d{2,6})?|[-.]\d{4}-\d{2}-\d{2}(T[\d:-]+)?)$")
 COMPRESSION = (".gz", ".gzip")
 
 
+def is_url(argument: str) -> bool:
+    return bool(URL.match(argument))
+
+
 def expand(arguments: list[str]) -> tuple[list[str], list[str]]:
-    """(files in a stable order, arguments that named nothing)."""
+    """(files in a stable order, arguments that named nothing). URLs are listed by remote.expand_url."""
     files: list[str] = []
     missing: list[str] = []
     for argument in arguments:
         if argument == STDIN:
             files.append(STDIN)
+            continue
+        if is_url(argument):
+            files.append(argument)  # listed where it is read (remote.expand_url)
             continue
         path = Path(argument).expanduser()
         if path.is_dir():
@@ -40,7 +48,7 @@ def log_location(path: str) -> str:
     """The log a file belongs to, independent of rotation: /var/log/squid/access.log.2.gz -> …/access.log."""
     if path == STDIN:
         return "<stdin>"
-    absolute = os.path.abspath(path)
+    absolute = path if is_url(path) else os.path.abspath(path)
     for suffix in COMPRESSION:
         if absolute.endswith(suffix):
             absolute = absolute[: -len(suffix)]

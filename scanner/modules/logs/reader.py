@@ -177,6 +177,15 @@ def open_log(path: str) -> OpenedLog:
     raw = open(path, "rb")  # noqa: SIM115 — closed by OpenedLog.close
     try:
         stat = os.fstat(raw.fileno())
+    except BaseException:
+        raw.close()
+        raise
+    return open_raw(path, raw, stat.st_size, stat.st_mtime)
+
+
+def open_raw(name: str, raw: BinaryIO, size: int, mtime: float) -> OpenedLog:
+    """A log from any seekable binary file: a local file, or an object in storage opened through fsspec."""
+    try:
         magic = raw.read(6)
         raw.seek(0)
         compression, stream = None, raw
@@ -199,7 +208,7 @@ def open_log(path: str) -> OpenedLog:
         raise
     beginning = identifying_prefix(head)
     identity = hashlib.sha256(beginning).hexdigest() if beginning else None
-    return OpenedLog(path, stream, identity, stat.st_size, stat.st_mtime, compression, head, raw)
+    return OpenedLog(name, stream, identity, size, mtime, compression, head, raw)
 
 
 def identifying_prefix(head: bytes) -> bytes:

@@ -26,9 +26,10 @@ from scanner.inventory.store import Cursor, FindingBatch, commit_batch, load_cur
 from scanner.modules.logs import parallel
 from scanner.modules.logs.blocks import SOURCE, BlockParser, ChunkResult, whole_line_blocks
 from scanner.modules.logs.formats.base import LogFormat
-from scanner.modules.logs.inputs import expand, log_location
+from scanner.modules.logs.inputs import expand, is_url, log_location
 from scanner.modules.logs.prefilter import LinePrefilter, catalogue_literals
-from scanner.modules.logs.reader import CompressedInputError, OpenedLog, head_lines, open_log
+from scanner.modules.logs.reader import CompressedInputError, OpenedLog, head_lines
+from scanner.modules.logs.remote import ObjectStore, describe_os_error, expand_urls, input_name, open_input
 from scanner.interruption import StopFlag
 from scanner.progress import Progress
 from scanner.subjects import SubjectMap
@@ -57,7 +58,7 @@ class LogScan:
                  forced_format: str | None = None, show_progress: bool = False, parse_all: bool = False,
                  workers: int | None = None, on_error: Callable[[str, str], None] | None = None,
                  stop: StopFlag | None = None, subjects: SubjectMap | None = None,
-                 setup_problems: list[str] | None = None) -> None:
+                 setup_problems: list[str] | None = None, store: ObjectStore | None = None) -> None:
         self.db = db
         self.catalogue = catalogue
         self.matcher = catalogue.matcher
@@ -73,25 +74,50 @@ class LogScan:
         self.stop = stop if stop is not None else StopFlag()
         self.subjects = subjects
         self.setup_problems = setup_problems or []
+        self.store = store or ObjectStore()  # storage options for URL inputs (remote.py)
 
     @lru_cache(maxsize=None)
     def prefilter(self, log_format: type[LogFormat]) -> LinePrefilter:
         uses_headers = log_format.prime is not LogFormat.prime
         return LinePrefilter(self.literals, getattr(log_format, "host_encoding", "plain"), with_headers=uses_headers)
 
+    def parameters(self, arguments: list[str]) -> dict:
+        return {"paths": arguments, "format": self.forced.name if self.forced else "auto", "parse_all": self.parse_all}
+
     def run(self, arguments: list[str]) -> LogScanResult:
-        files, missing = expand(arguments)
         run = start_run(self.db, SOURCE, catalogue_version=self.catalogue.version,
-                        parameters={"paths": arguments, "format": self.forced.name if self.forced else "auto",
-                                    "parse_all": self.parse_all})
+                        parameters=self.parameters(arguments))
         for problem in self.setup_problems:
             where, _, message = problem.rpartition(": ")
             self.error(run, where, message)
+        interrupted = False
+        try:
+            self.read_all(run, self.inputs(run, arguments))
+            interrupted = bool(self.stop)
+        except KeyboardInterrupt:
+            # A second Ctrl-C: what was not checkpointed is dropped, so the cursor never runs behind the findings.
+            interrupted = True
+            self.batch = FindingBatch()
+        finally:
+            self.close()
+        if interrupted:
+            run.gap("scan", f"stopped by {self.stop.requested or 'SIGINT'} before every input was read")
+        status = finish_run(run, interrupted=interrupted)
+        return LogScanResult(run.id, status, dict(run.counts), run.errors_total)
+
+    def inputs(self, run: Run, arguments: list[str]) -> list[str]:
+        """The files to read, in order: arguments expanded, URLs listed (an engine may list them elsewhere)."""
+        files, missing = expand(arguments)
         for argument in missing:
             self.gap(run, argument, "no such file, directory or glob match")
-        total = sum(os.path.getsize(f) for f in files if f != "-" and os.path.isfile(f))
+        files, problems = expand_urls(files, self.store)
+        for url, why in problems:
+            self.gap(run, url, why)
+        return files
+
+    def read_all(self, run: Run, files: list[str]) -> None:
+        total = sum(os.path.getsize(f) for f in files if f != "-" and not is_url(f) and os.path.isfile(f))
         progress = Progress(total, "scan logs", enabled=self.show_progress)
-        interrupted = False
         try:
             for path in files:
                 if self.stop:
@@ -99,20 +125,13 @@ class LogScan:
                 try:
                     self.scan_file(run, path, progress)
                 except OSError as exc:
-                    self.gap(run, path, f"cannot read: {exc.strerror or exc}")
-            interrupted = bool(self.stop)
-        except KeyboardInterrupt:
-            # A second Ctrl-C: what was not checkpointed is dropped, so the cursor never runs behind the findings.
-            interrupted = True
-            self.batch = FindingBatch()
+                    self.gap(run, path, f"cannot read: {describe_os_error(exc)}")
         finally:
-            if self.pool is not None:
-                self.pool.terminate()
             progress.close()
-        if interrupted:
-            run.gap("scan", f"stopped by {self.stop.requested or 'SIGINT'} before every input was read")
-        status = finish_run(run, interrupted=interrupted)
-        return LogScanResult(run.id, status, dict(run.counts), run.errors_total)
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.terminate()
 
     def gap(self, run: Run, where: str, message: str) -> None:
         run.gap(where, message)
@@ -123,47 +142,60 @@ class LogScan:
         self.on_error(where, message)
 
     def scan_file(self, run: Run, path: str, progress: Progress) -> None:
-        log = open_log(path)
+        log = open_input(path, self.store)
         try:
             self.read(run, log, progress)
         finally:
             log.close()
 
     def read(self, run: Run, log: OpenedLog, progress: Progress) -> None:
+        plan = self.plan(run, log, progress)
+        if plan is None:
+            return
+        state = plan.state
+        if (not log.compressed and log.identity and self.workers > 1 and not is_url(log.name)
+                and log.size - state.offset >= parallel.PARALLEL_THRESHOLD):
+            self.read_in_parallel(run, state, plan.log_format, plan.head, plan.evidence_time, progress)
+        else:
+            parser = BlockParser(plan.log_format, plan.head, self.prefilter(plan.log_format), self.matcher,
+                                 name=log.name, location=state.location, evidence_time=plan.evidence_time,
+                                 parse_all=self.parse_all, subjects=self.subjects)
+            self.read_sequentially(run, state, parser, progress)
+        self.record_input(run, state, plan.log_format)
+
+    def plan(self, run: Run, log: OpenedLog, progress: Progress) -> "FilePlan | None":
+        """Where to start reading a file (its cursor) and as which format; None when there is nothing to read.
+        ``log`` needs no stream here: an engine that reads elsewhere plans from a probe of the file."""
         cursor = load_cursor(self.db, SOURCE, log.identity) if log.identity else None
         if cursor and log.compressed and cursor.size == log.size:
             run.count("files_unchanged")  # a compressed file is only ever read to its end once
             progress.advance(log.size)
-            return
+            return None
         start, line = 0, 0
         if cursor and (log.compressed or cursor.offset <= log.size):
             start, line = cursor.offset, cursor.line  # resume; a shorter plain file was replaced: read it all
         if not log.compressed and log.identity and start == log.size:
             run.count("files_unchanged")
             progress.advance(log.size)
-            return
+            return None
         head = head_lines(log)
         log_format = self.forced or detect_format(head, self.formats)
         if log_format is None:
             self.gap(run, log.name, "log format not recognised (name one with --format; see --list-formats)")
             progress.advance(log.size)
-            return
+            return None
         run.count("files")
         evidence_time = (datetime.fromtimestamp(log.mtime, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
                          if log.mtime else None)
         file_state = FileState(log, log_location(log.name), start, line)
         progress.advance(start if not log.compressed else 0)
-        if (not log.compressed and log.identity and self.workers > 1
-                and log.size - start >= parallel.PARALLEL_THRESHOLD):
-            self.read_in_parallel(run, file_state, log_format, head, evidence_time, progress)
-        else:
-            parser = BlockParser(log_format, head, self.prefilter(log_format), self.matcher, name=log.name,
-                                 location=file_state.location, evidence_time=evidence_time,
-                                 parse_all=self.parse_all, subjects=self.subjects)
-            self.read_sequentially(run, file_state, parser, progress)
-        run.add_input(path=os.path.abspath(log.name) if log.identity else log.name, format=log_format.name,
+        return FilePlan(file_state, log_format, head, evidence_time)
+
+    def record_input(self, run: Run, state: "FileState", log_format: type[LogFormat]) -> None:
+        log = state.log
+        run.add_input(path=input_name(log.name) if log.identity else log.name, format=log_format.name,
                       size=log.size, compression=log.compression, first_line_sha256=log.identity,
-                      read=file_state.ranges)
+                      read=state.ranges)
 
     def read_sequentially(self, run: Run, state: "FileState", parser: BlockParser, progress: Progress) -> None:
         log = state.log
@@ -245,6 +277,14 @@ class FileState:
     offset: int
     line: int
     ranges: list[dict] = field(default_factory=list)  # byte ranges read, each with the SHA-256 of its bytes
+
+
+@dataclass
+class FilePlan:
+    state: FileState
+    log_format: type[LogFormat]
+    head: list[str]
+    evidence_time: str | None
 
 
 def shift_lines(result: ChunkResult, base: int) -> None:

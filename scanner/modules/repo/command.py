@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
 import sys
+from functools import partial
 
 import click
 
@@ -28,9 +30,25 @@ class ByteSize(click.ParamType):
 
 
 @click.command(name="repo")
-@click.argument("targets", nargs=-1, required=True)
+@click.argument("targets", nargs=-1)
+@click.option("--github-org", "github_orgs", multiple=True, metavar="ORG",
+              help="Also scan every repository of this GitHub organisation, listed through the API with "
+                   "GITHUB_TOKEN, which also authenticates the clones (repeatable).")
+@click.option("--gitlab-group", "gitlab_groups", multiple=True, metavar="GROUP",
+              help="Also scan every project of this GitLab group and its subgroups (id or full path, e.g. "
+                   "acme/platform), listed through the API with GITLAB_TOKEN, which also authenticates the "
+                   "clones (repeatable).")
+@click.option("--api-url", default=None, metavar="URL",
+              help="API root of a self-hosted instance: https://HOST/api/v3 (GitHub Enterprise Server) or "
+                   "https://HOST/api/v4 (GitLab). Default: api.github.com, gitlab.com (env GITHUB_API_URL, "
+                   "GITLAB_API_URL).")
+@click.option("--archived/--no-archived", "include_archived", default=True, show_default=True,
+              help="Scan the organisation's archived repositories too.")
+@click.option("--forks/--no-forks", "include_forks", default=False, show_default=True,
+              help="Scan the organisation's forks too (skipped by default: mostly others' code).")
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
-              help="Repositories scanned at once, each in its own process (default: CPUs, at most 4).")
+              help="Processes: repositories scanned at once, each in its own; a single repository's files "
+                   "are split across them instead (default: CPUs, at most 4).")
 @click.option("--time-budget", type=click.FloatRange(0), default=900, show_default=True, metavar="SECONDS",
               help="Time allowed per repository, clone included; what is left unscanned is recorded as a "
                    "coverage gap. 0: no limit.")
@@ -42,25 +60,32 @@ class ByteSize(click.ParamType):
 @wait_option
 @fail_on_new_option
 @quiet_option
-def repo_command(targets, jobs, time_budget, max_file_size, db_path, signature_dirs, wait, fail_on_new, quiet):
+def repo_command(targets, github_orgs, gitlab_groups, api_url, include_archived, include_forks, jobs, time_budget,
+                 max_file_size, db_path, signature_dirs, wait, fail_on_new, quiet):
     """Find AI use in code repositories: SDK dependencies in manifests and lock files, imports, AI endpoints
     and env var names, API keys (stored only as fingerprints), model files, notebooks, inference containers,
     IaC resources and AI coding-assistant config files. A TARGET is a local directory or a git URL (cloned
-    shallow into a temporary folder with your git credentials). Nothing in a repository is ever executed;
+    shallow into a temporary folder with your git credentials); --github-org and --gitlab-group add every
+    repository of an organisation or group, listed through the API. Nothing in a repository is ever executed;
     symbolic links are not followed. Findings are a snapshot: scanning again replaces the counts.
 
     Example: shadowai scan repo ./my-service https://github.com/acme/support-bot.git --db inventory.db
+
+    Example: shadowai scan repo --github-org acme --no-archived   (with GITHUB_TOKEN set)
     """
     from scanner.modules.repo.repository import ScanOptions
     from scanner.modules.repo.scan import RepoScan, default_jobs
 
+    if not targets and not github_orgs and not gitlab_groups:
+        raise click.UsageError("give a TARGET, --github-org ORG or --gitlab-group GROUP")
+    listings = hosted_listings(github_orgs, gitlab_groups, api_url, include_archived, include_forks)
     catalogue = catalogue_from(signature_dirs)
     options = ScanOptions(max_file_size=max_file_size, time_budget=time_budget or None)
     with scan_session(db_path, wait) as (db, stop):
         before = known_services(db)
         scan = RepoScan(db, catalogue, options, jobs=jobs or default_jobs(), show_progress=not quiet,
                         on_error=echo_error, stop=stop)
-        result = scan.run(list(targets))
+        result = scan.run(list(targets), listings=listings)
         new = new_unsanctioned(db, catalogue, before)
     counts = result.counts
     reporting.info(
@@ -69,3 +94,38 @@ def repo_command(targets, jobs, time_budget, max_file_size, db_path, signature_d
         run_id=result.run_id, status=result.status, counts=counts,
     )
     sys.exit(scan_exit_code(result.status, new if fail_on_new else []))
+
+
+def hosted_listings(github_orgs, gitlab_groups, api_url, include_archived, include_forks) -> list:
+    """One listing per organisation and group, each with its API client; the tokens come from the environment
+    and are never echoed (a missing one is a usage error that names the variable, not a value)."""
+    from scanner.clients.github import DEFAULT_API_URL as GITHUB_API, GitHubClient
+    from scanner.clients.gitlab import DEFAULT_API_URL as GITLAB_API, GitLabClient
+    from scanner.modules.repo.hosted import (GITHUB_CLONE_USER, GITLAB_CLONE_USER, HostedListing,
+                                             github_repositories, gitlab_repositories)
+    from scanner.modules.repo.targets import CloneAuth
+
+    if api_url and github_orgs and gitlab_groups:
+        raise click.UsageError("--api-url names one instance: scan GitHub organisations and GitLab groups in "
+                               "separate runs when one of them is self-hosted")
+    listings = []
+    for orgs, variable, default, client_class, user, listed in (
+            (github_orgs, "GITHUB_TOKEN", os.environ.get("GITHUB_API_URL") or GITHUB_API, GitHubClient,
+             GITHUB_CLONE_USER, github_repositories),
+            (gitlab_groups, "GITLAB_TOKEN", os.environ.get("GITLAB_API_URL") or GITLAB_API, GitLabClient,
+             GITLAB_CLONE_USER, gitlab_repositories)):
+        if not orgs:
+            continue
+        token = os.environ.get(variable, "").strip()
+        if not token:
+            raise click.UsageError(f"set {variable} to a token that can list the repositories (read access)")
+        try:
+            client = client_class(token, api_url=api_url or default)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--api-url") from exc
+        auth = CloneAuth(client.web_url, user, variable)
+        host = "github" if client_class is GitHubClient else "gitlab"
+        for owner in orgs:
+            listings.append(HostedListing(host, owner, partial(listed, client, owner), auth,
+                                          include_archived=include_archived, include_forks=include_forks))
+    return listings

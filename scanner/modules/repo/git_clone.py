@@ -4,18 +4,20 @@ git runs with an argument list (never a shell), ``--`` before the URL, only the 
 GIT_ALLOW_PROTOCOL, no terminal prompt (a missing credential fails instead of hanging a cron job), ssh in
 batch mode, and Git LFS smudging off (pointer files are what the scan wants; model weights are not
 downloaded). Credentials come only from git's own mechanisms: credential helpers, ~/.netrc, ssh keys and
-agents, or a URL the user wrote them into (which is then never stored or printed).
+agents, or a URL the user wrote them into (which is then never stored or printed); for repositories listed
+through a code host's API, the API token as an HTTP header set through git's environment (with_auth_header).
 """
 
 from __future__ import annotations
 
+import base64
 import os
 import re
 import shutil
 import subprocess
 from pathlib import Path
 
-from scanner.modules.repo.targets import redact_text
+from scanner.modules.repo.targets import CloneAuth, redact_text
 
 ALLOWED_PROTOCOLS = "https:http:ssh:git:file"
 HEX40 = re.compile(r"^[0-9a-f]{40}([0-9a-f]{24})?$")
@@ -39,15 +41,31 @@ def git_environment() -> dict[str, str]:
     return env
 
 
-def shallow_clone(url: str, destination: Path, *, timeout: float) -> None:
+def with_auth_header(env: dict[str, str], url: str, auth: CloneAuth | None) -> dict[str, str]:
+    """The environment plus, for a URL under the token's host, ``http.<prefix>.extraHeader`` set through git's
+    GIT_CONFIG_COUNT/KEY/VALUE variables (git 2.31+): the token never appears in git's arguments (visible to
+    every user in ps), in the URL, in a file, or in git's messages. Plain http is never given the token."""
+    if auth is None or not auth.url_prefix.startswith("https://") or not url.startswith(auth.url_prefix):
+        return env
+    token = os.environ.get(auth.token_variable, "").strip()
+    if not token:
+        return env
+    index = int(env.get("GIT_CONFIG_COUNT", "0") or 0)
+    basic = base64.b64encode(f"{auth.username}:{token}".encode()).decode("ascii")
+    return {**env, "GIT_CONFIG_COUNT": str(index + 1),
+            f"GIT_CONFIG_KEY_{index}": f"http.{auth.url_prefix}.extraHeader",
+            f"GIT_CONFIG_VALUE_{index}": f"Authorization: Basic {basic}"}
+
+
+def shallow_clone(url: str, destination: Path, *, timeout: float, auth: CloneAuth | None = None) -> None:
     git = shutil.which("git")
     if git is None:
         raise CloneError("git is not installed (needed to clone a URL target)")
     command = [git, "-c", "core.symlinks=true", "-c", "submodule.recurse=false", "clone", "--depth", "1",
                "--single-branch", "--no-tags", "--quiet", "--", url, str(destination)]
     try:
-        done = subprocess.run(command, env=git_environment(), stdin=subprocess.DEVNULL, capture_output=True,
-                              timeout=max(timeout, 1.0), check=False)
+        done = subprocess.run(command, env=with_auth_header(git_environment(), url, auth), stdin=subprocess.DEVNULL,
+                              capture_output=True, timeout=max(timeout, 1.0), check=False)
     except subprocess.TimeoutExpired as exc:
         raise CloneError(f"git clone did not finish within {timeout:.0f}s") from exc
     if done.returncode != 0:

@@ -1,4 +1,5 @@
-"""Scan several repositories at once, in worker processes (bounded by --jobs), or inline for one.
+"""Scan several repositories at once, in worker processes (bounded by --jobs), or inline for one (whose files
+are then split across --jobs processes, see file_pool).
 
 Where the platform forks (Linux), workers inherit the catalogue already loaded in the parent; elsewhere each
 worker loads the same catalogue folders once. A worker returns a RepoResult per repository; only the parent
@@ -7,6 +8,7 @@ process writes to the inventory. Results come back as repositories finish, in an
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
 import sys
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -60,8 +62,8 @@ def default_start_method() -> str:
 def scan_repositories(targets: list[Target], catalogue: "Catalogue", options: ScanOptions, *, jobs: int,
                       on_file: Callable[[int], None] | None = None, start_method: str | None = None,
                       should_stop: Callable[[], bool] = lambda: False) -> Iterator[RepoResult]:
-    if jobs <= 1 or len(targets) <= 1:
-        scanner = RepositoryScanner(catalogue.matcher, options)
+    if jobs <= 1 or len(targets) <= 1:  # one repository: its files are split across the jobs instead
+        scanner = RepositoryScanner(catalogue.matcher, dataclasses.replace(options, file_workers=max(1, jobs)))
         for target in targets:
             if should_stop():
                 return

@@ -33,11 +33,17 @@ def open_regular(path: str) -> int:
 
 
 def read_prefix(path: str, limit: int) -> bytes:
-    """Up to ``limit`` bytes from the start of the file."""
-    fd = open_regular(path)
+    """Up to ``limit`` bytes from the start of the file, as large as the file was when it was opened (no read
+    past the size that fstat reported: one read call for most files)."""
+    fd = os.open(path, _FLAGS)
     try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise NotRegularFile(f"{path}: not a regular file")
+        remaining = min(limit, info.st_size)
+        if remaining <= CHUNK:
+            return os.read(fd, remaining) if remaining > 0 else b""
         parts = []
-        remaining = limit
         while remaining > 0:
             block = os.read(fd, min(remaining, CHUNK))
             if not block:

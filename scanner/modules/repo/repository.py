@@ -19,10 +19,11 @@ from typing import TYPE_CHECKING, Any, Callable
 from scanner.findings import Finding
 from scanner.modules.repo import reading
 from scanner.modules.repo.detectors import git_lfs, model_files
-from scanner.modules.repo.detectors.agent_configs import agent_configs
+from scanner.modules.repo.detectors.agent_configs import agent_config
 from scanner.modules.repo.detectors.base import Detection, SourceFile
 from scanner.modules.repo.detectors.dispatch import Detectors
 from scanner.modules.repo.evidence import Consolidated, finding_for
+from scanner.modules.repo.file_pool import scan_in_batches
 from scanner.modules.repo.git_clone import CloneError, head_commit, shallow_clone
 from scanner.modules.repo.targets import Target
 from scanner.modules.repo.walker import RepoFile, WalkStats, walk
@@ -47,6 +48,7 @@ class ScanOptions:
     max_file_size: int = 5 * MiB
     time_budget: float | None = 900.0  # seconds per repository, clone included; None: no limit
     hash_limit: int = 8 * 1024 * MiB  # model files larger than this are sized but not hashed
+    file_workers: int = 1  # processes one repository's files are split across (see file_pool)
 
 
 @dataclass
@@ -61,6 +63,19 @@ class RepoResult:
 
     def count(self, name: str, amount: int = 1) -> None:
         self.counts[name] = self.counts.get(name, 0) + amount
+
+
+@dataclass
+class FileBatch:
+    """What scanning a batch of one repository's files gave, merged into its RepoResult in walk order."""
+    findings: list[Finding] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    errors: list[tuple[str, str]] = field(default_factory=list)
+    too_large: list[str] = field(default_factory=list)
+    unreadable: list[str] = field(default_factory=list)
+    files: int = 0
+    bytes: int = 0
+    cut_off: bool = False  # the time budget ran out, or a stop was requested, before the batch's last file
 
 
 def describe_error(exc: BaseException) -> str:
@@ -105,7 +120,7 @@ class RepositoryScanner:
                 checkout = Path(temporary) / "checkout"
                 remaining = (deadline - time.monotonic()) if deadline else 3600.0
                 try:
-                    shallow_clone(target.argument, checkout, timeout=remaining)
+                    shallow_clone(target.argument, checkout, timeout=remaining, auth=target.auth)
                 except CloneError as exc:
                     result.errors.append((target.subject, str(exc)))
                     result.gaps.append((target.subject, f"not scanned: {exc}"))
@@ -132,24 +147,22 @@ class RepositoryScanner:
 
         files_seen = bytes_seen = 0
         cut_off = False
-        for file in walk(str(root), stats, should_stop=out_of_time):
-            if out_of_time():
-                cut_off = True
-                break
-            files_seen += 1
-            bytes_seen += file.size
-            try:
-                detections = self.scan_file(file, result, too_large, out_of_time)
-            except OSError as exc:
-                unreadable.append(file.relative)
-                result.errors.append((f"{result.subject}:{file.relative}", describe_error(exc)))
-                continue
-            for detection in detections:
-                finding = finding_for(detection, self.matcher, file.tags)
-                if finding is not None:
-                    consolidated.add(finding)
+        files = walk(str(root), stats, should_stop=out_of_time)
+        for scanned, batch in scan_in_batches(self, result.subject, files, out_of_time,
+                                              workers=self.options.file_workers):
+            files_seen += batch.files
+            bytes_seen += batch.bytes
+            cut_off = cut_off or batch.cut_off
+            for finding in batch.findings:
+                consolidated.add(finding)
+            for name, amount in batch.counts.items():
+                result.count(name, amount)
+            result.errors += batch.errors
+            too_large += batch.too_large
+            unreadable += batch.unreadable
             if on_file is not None:
-                on_file(file.size)
+                for file in scanned[:batch.files]:
+                    on_file(file.size)
         if cut_off or stats.stopped:
             why = "the scan was stopped" if should_stop() else \
                 f"time budget of {self.options.time_budget:g}s reached"
@@ -170,6 +183,29 @@ class RepositoryScanner:
         result.count("findings", len(consolidated))
         result.details.update(files=files_seen, bytes=bytes_seen)
 
+    def scan_files(self, subject: str, files: list[RepoFile], out_of_time: Callable[[], bool]) -> FileBatch:
+        """Scan some of a repository's files (in the parent, or in a worker process) and match what they hold."""
+        partial = RepoResult(subject, "")
+        batch = FileBatch()
+        for file in files:
+            if out_of_time():
+                batch.cut_off = True
+                break
+            batch.files += 1
+            batch.bytes += file.size
+            try:
+                detections = self.scan_file(file, partial, batch.too_large, out_of_time)
+            except OSError as exc:
+                batch.unreadable.append(file.relative)
+                partial.errors.append((f"{subject}:{file.relative}", describe_error(exc)))
+                continue
+            for detection in detections:
+                finding = finding_for(detection, self.matcher, file.tags)
+                if finding is not None:
+                    batch.findings.append(finding)
+        batch.counts, batch.errors = partial.counts, partial.errors
+        return batch
+
     @staticmethod
     def add_gap(result: RepoResult, paths: list[str], why: str) -> None:
         if paths:
@@ -178,7 +214,8 @@ class RepositoryScanner:
 
     def scan_file(self, file: RepoFile, result: RepoResult, too_large: list[str],
                   out_of_time: Callable[[], bool]) -> list[Detection]:
-        detections = list(agent_configs(result.subject, file.relative))
+        agent = agent_config(result.subject, file.relative)
+        detections = [agent] if agent is not None else []
         plan = self.detectors.for_file(file.relative, file.name)
         limit = self.options.max_file_size * (LOCK_FILE_FACTOR if plan.lock_file else 1)
         extension = file.name[file.name.rfind("."):].lower() if "." in file.name else ""
@@ -204,11 +241,11 @@ class RepositoryScanner:
         detectors = plan.detectors
         prefilter = self.detectors.prefilter
         if whole and prefilter is not None:
-            kinds = prefilter.kinds(data)
-            if not kinds and not plan.always:
+            candidates = prefilter.scan(data)
+            if not candidates.kinds and not plan.always:
                 result.count("files_without_candidates")  # no catalogue literal: no content finding possible
                 return detections
-            detectors = self.detectors.narrow(plan, kinds)
+            detectors = self.detectors.narrow(plan, candidates.kinds, candidates.secret_rules)
         if reading.looks_binary(data):
             result.count("binary_files")
             return detections

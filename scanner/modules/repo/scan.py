@@ -23,6 +23,7 @@ from scanner.modules.repo.targets import Target, TargetError, parse_target, reda
 
 if TYPE_CHECKING:
     from scanner.catalogue.loader import Catalogue
+    from scanner.modules.repo.hosted import HostedListing
 
 SOURCE = "repo"
 MAX_ECHOED_ERRORS = 100
@@ -53,15 +54,32 @@ class RepoScan:
         self.echoed = 0
         self.stop = stop if stop is not None else StopFlag()
 
-    def run(self, arguments: list[str], extra_targets: list[Target] | None = None) -> RepoScanResult:
-        """Scan every TARGET argument (and targets listed by other means, e.g. an organisation's repositories)."""
-        run = start_run(self.db, SOURCE, catalogue_version=self.catalogue.version, parameters={
+    def run(self, arguments: list[str], extra_targets: list[Target] | None = None,
+            listings: "list[HostedListing] | None" = None) -> RepoScanResult:
+        """Scan every TARGET argument, targets listed by other means, and the repositories of each organisation
+        or group listing (listed through its API once the run has started, so that a denial is recorded)."""
+        listings = listings or []
+        parameters: dict = {
             "targets": [a if os.path.isdir(a) else redact_url(a) for a in arguments]
                        + [t.subject for t in extra_targets or []],
             "max_file_size": self.options.max_file_size, "time_budget": self.options.time_budget,
             "jobs": self.jobs,
-        })
+        }
+        if listings:
+            from scanner.modules.repo.hosted import describe as describe_listings  # API clients: only when used
+
+            parameters["organisations"] = describe_listings(listings)
+        run = start_run(self.db, SOURCE, catalogue_version=self.catalogue.version, parameters=parameters)
         targets = self.targets(run, arguments) + list(extra_targets or [])
+        for listing in listings:
+            if self.stop:
+                break
+            targets += listing.targets(run, lambda where, message: self.error(run, where, message),
+                                       should_stop=lambda: bool(self.stop))
+        unique: dict[str, Target] = {}
+        for target in targets:
+            unique.setdefault(target.subject, target)  # a repository named twice is scanned once
+        targets = list(unique.values())
         progress = RepoProgress(len(targets), enabled=self.show_progress)
         interrupted = False
         done = 0

@@ -22,10 +22,22 @@ class TargetError(ValueError):
 
 
 @dataclass(frozen=True)
+class CloneAuth:
+    """How git authenticates a clone of a repository listed through a code host's API: the token, read from
+    the environment variable when git runs, goes in an ``Authorization`` header sent only to URLs under
+    ``url_prefix`` (the host the API belongs to). The token itself is never held here."""
+
+    url_prefix: str  # e.g. https://github.com/
+    username: str  # x-access-token (GitHub), oauth2 (GitLab)
+    token_variable: str  # GITHUB_TOKEN, GITLAB_TOKEN
+
+
+@dataclass(frozen=True)
 class Target:
     kind: str  # directory | git
     argument: str  # as given, for git with credentials still in it (only ever passed to git itself)
     subject: str  # the repository's name in the inventory: never holds credentials
+    auth: CloneAuth | None = None
 
     @property
     def is_remote(self) -> bool:

@@ -6,7 +6,6 @@ import functools
 
 import boto3
 import pytest
-from botocore import xform_name
 
 from scanner import observations as obs
 from scanner.findings import UNKNOWN_CLOUD_AI, match_observation

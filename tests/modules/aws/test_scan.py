@@ -332,3 +332,19 @@ def test_a_stop_request_cancels_the_tasks_not_started_and_records_an_interrupted
     assert [call for call in aws.calls if call[1].startswith("List")] == []
     gaps = json.loads(next(db.query("select coverage_gaps from runs"))["coverage_gaps"])
     assert gaps[-1]["what"] == "aws scan" and "SIGTERM" in gaps[-1]["why"]
+
+
+def test_without_an_organisation_only_the_callers_account_is_scanned_and_that_is_a_gap(aws, db, catalogue):
+    create_sagemaker(session())
+    examples.install(aws, examples.other_services())
+    # moto lists no accounts where AWS refuses: the documented error of an account outside any organisation.
+    aws.refuse("organizations", "ListAccounts", "AWSOrganizationsNotInUseException",
+               "Your account is not a member of an organization.")
+
+    result, gaps = scan(db, catalogue, services=("sagemaker",), cloudtrail=False, org_role="Audit")
+
+    assert [what for what, why in gaps] == [
+        f"aws account {MAIN_ACCOUNT} organizations:ListAccounts (organisation accounts)"]
+    assert gaps[0][1].startswith("denied: AWSOrganizationsNotInUseException")
+    assert {row["subject"] for row in findings(db)} == {f"aws:{MAIN_ACCOUNT}"}
+    assert result.counts["accounts"] == 1 and result.status == "partial"

@@ -68,7 +68,9 @@ def test_tokens_and_calls_per_deployment_come_from_azure_monitor_after_a_throttl
     tokens = findings(db)[f"{OPENAI}/deployments/gpt-4o-prod/metrics/TokenTransaction"]
     calls = findings(db)[f"{OPENAI}/deployments/gpt-4o-prod/metrics/AzureOpenAIRequests"]
     assert sleeps == [2.0] and result.counts["api_retries"] == 1
-    assert (tokens["service_id"], tokens["hits"], calls["hits"]) == ("azure-openai", 2000, 21)
+    # Calls are events (hits); tokens are an amount, kept in the evidence.
+    assert (tokens["service_id"], tokens["hits"], calls["hits"]) == ("azure-openai", 1, 21)
+    assert tokens["evidence"]["total"] == "2000"
     assert tokens["last_seen"] == "2025-06-03T00:00:00Z" and tokens["first_seen"] == "2025-06-03T00:00:00Z"
     assert tokens["evidence"]["model"] == "gpt-4o" and tokens["evidence"]["unit"] == "tokens"
 
@@ -76,7 +78,7 @@ def test_tokens_and_calls_per_deployment_come_from_azure_monitor_after_a_throttl
 def test_cost_per_resource_comes_from_cost_management(db, catalogue, estate):
     scan(db, catalogue, estate)
     cost = findings(db)[f"{OPENAI.lower()}/cost"]
-    assert cost["service_id"] == "azure-openai" and cost["hits"] == 413
+    assert cost["service_id"] == "azure-openai" and cost["hits"] == 1  # the amount is evidence, not hits
     assert cost["evidence"]["cost"] == "412.31" and cost["evidence"]["currency"] == "EUR"
     assert f"{SPEECH.lower()}/cost" not in findings(db)  # no cost, no finding
 

@@ -75,23 +75,29 @@ PATH_SUFFIXES: tuple[tuple[str, str, str], ...] = (
 )
 
 
+# Cheap tests that rule most paths out before the rules above are tried one by one.
+SUFFIX_MARKERS = tuple(sorted({suffix.split("/", 1)[0] + "/" for suffix, _, _ in PATH_SUFFIXES}))
+DOTTED_FOLDERS = all(folder.startswith(".") for folder in FOLDERS)
+
+
 def agent_config(repo: str, relative: str) -> Detection | None:
-    parts = relative.split("/")
-    name = parts[-1]
-    for suffix, tool, confidence in PATH_SUFFIXES:
-        if suffix.endswith("/"):
-            folder = "/" + suffix
-            if ("/" + relative).rsplit("/", 1)[0].endswith(folder[:-1]):
+    if any(marker in relative for marker in SUFFIX_MARKERS):
+        for suffix, tool, confidence in PATH_SUFFIXES:
+            if suffix.endswith("/"):
+                folder = "/" + suffix
+                if ("/" + relative).rsplit("/", 1)[0].endswith(folder[:-1]):
+                    return Detection(AgentConfig(tool, relative, repo), confidence)
+            elif relative == suffix or relative.endswith("/" + suffix):
                 return Detection(AgentConfig(tool, relative, repo), confidence)
-        elif relative == suffix or relative.endswith("/" + suffix):
-            return Detection(AgentConfig(tool, relative, repo), confidence)
-    for folder in parts[:-1]:
-        if folder in FOLDERS:
-            tool, confidence = FOLDERS[folder]
-            return Detection(AgentConfig(tool, relative, repo), confidence)
-    if name in FILE_NAMES:
-        tool, confidence = FILE_NAMES[name]
-        return Detection(AgentConfig(tool, relative, repo), confidence)
+    parts = relative.split("/")
+    if len(parts) > 1 and (not DOTTED_FOLDERS or relative.startswith(".") or "/." in relative):
+        for folder in parts[:-1]:
+            if folder in FOLDERS:
+                tool, confidence = FOLDERS[folder]
+                return Detection(AgentConfig(tool, relative, repo), confidence)
+    found = FILE_NAMES.get(parts[-1])
+    if found is not None:
+        return Detection(AgentConfig(found[0], relative, repo), found[1])
     return None
 
 

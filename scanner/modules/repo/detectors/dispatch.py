@@ -6,9 +6,10 @@ and env var names only in code and configuration (a README that mentions OpenAI 
 from __future__ import annotations
 
 import fnmatch
+import re
 from dataclasses import dataclass
 from functools import lru_cache, partial
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, AbstractSet as Set, Iterator
 
 from scanner.modules.repo.detectors import containers, endpoints, git_lfs, iac, install_commands
 from scanner.modules.repo.detectors.base import (DASH_COMMENTS, HASH_COMMENTS, SLASH_COMMENTS, Detection, Detector,
@@ -18,7 +19,8 @@ from scanner.modules.repo.detectors.imports import source_languages
 from scanner.modules.repo.detectors.imports.python import PythonImports
 from scanner.modules.repo.detectors.manifests import javascript, jvm, native, python
 from scanner.modules.repo.detectors.notebooks import Notebook
-from scanner.modules.repo.detectors.prefilter import CODE_KIND, SECRET_KIND, CataloguePrefilter
+from scanner.modules.repo.detectors.prefilter import (CODE_KINDS, CONTAINER_KIND, ENV_KIND, HOST_KIND, IAC_KIND,
+                                                      IMPORT_KIND, SECRET_KIND, CataloguePrefilter)
 from scanner.modules.repo.detectors.secrets import ApiKeys
 
 if TYPE_CHECKING:
@@ -59,6 +61,7 @@ MANIFEST_PATTERNS: tuple[tuple[str, Detector], ...] = (
     ("*.fsproj", native.msbuild_project),
     ("*.vbproj", native.msbuild_project),
 )
+MANIFEST_NAME = re.compile("|".join(fnmatch.translate(pattern) for pattern, _ in MANIFEST_PATTERNS))
 LOCK_FILES = {"package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml", "poetry.lock", "uv.lock",
               "pdm.lock", "pipfile.lock", "cargo.lock", "gemfile.lock"}
 
@@ -87,6 +90,7 @@ CONFIG: dict[str, tuple[str, ...]] = {
 CONFIG_NAMES = {".env", ".envrc", ".npmrc", "procfile", "makefile", "jenkinsfile", ".gitlab-ci.yml", "dockerfile",
                 "containerfile", "justfile", "tiltfile"}
 SHELL_LIKE = (".sh", ".bash", ".zsh", ".ps1", ".yml", ".yaml")
+MAX_CACHED_PLANS = 4096
 
 
 @dataclass(frozen=True)
@@ -94,6 +98,11 @@ class FilePlan:
     detectors: tuple[Detector, ...]
     lock_file: bool = False
     always: bool = False  # a manifest or .gitattributes: read even when the pre-filter finds no literal
+    kinds: tuple[str | None, ...] = ()  # per detector: the kind of literal it needs (None: any code literal)
+
+    def __post_init__(self) -> None:
+        if len(self.kinds) != len(self.detectors):
+            raise ValueError("a FilePlan names the kind of literal of each of its detectors")
 
 
 def extension_of(lower_name: str) -> str:
@@ -106,6 +115,16 @@ def extension_of(lower_name: str) -> str:
 def is_dockerfile(lower_name: str) -> bool:
     return (lower_name in ("dockerfile", "containerfile") or lower_name.startswith(("dockerfile.", "containerfile."))
             or lower_name.endswith((".dockerfile", ".containerfile")))
+
+
+def plan_key(lower_name: str) -> str:
+    """What a file's plan depends on: its whole name for the files recognised by name (manifests, lock files,
+    Dockerfiles, .gitattributes, named config files), else only its extension."""
+    if (lower_name in MANIFESTS or lower_name in CONFIG_NAMES or lower_name in LOCK_FILES
+            or lower_name == ".gitattributes" or lower_name.endswith(".tf.json") or is_dockerfile(lower_name)
+            or MANIFEST_NAME.match(lower_name)):
+        return "name:" + lower_name
+    return extension_of(lower_name)
 
 
 class Detectors:
@@ -134,15 +153,20 @@ class Detectors:
 
     def for_file(self, relative: str, name: str) -> FilePlan:
         plan = self.by_name(name)
-        if "/.github/workflows/" in f"/{relative}" and name.endswith((".yml", ".yaml")) \
+        if (relative.startswith(".github/workflows/") or "/.github/workflows/" in relative) \
+                and name.endswith((".yml", ".yaml")) \
                 and install_commands.packages not in plan.detectors:
-            return FilePlan(plan.detectors + (install_commands.packages,), plan.lock_file, always=True)
+            return FilePlan(plan.detectors + (install_commands.packages,), plan.lock_file, always=True,
+                            kinds=plan.kinds + (None,))
         return plan
 
     def by_name(self, name: str) -> FilePlan:
-        plan = self.plans.get(name)
+        key = plan_key(name.lower())  # plans are shared by key: file names are mostly unique, extensions are not
+        plan = self.plans.get(key)
         if plan is None:
-            plan = self.plans[name] = self.plan(name)
+            plan = self.plan(name)
+            if len(self.plans) < MAX_CACHED_PLANS:
+                self.plans[key] = plan
         return plan
 
     def plan(self, name: str) -> FilePlan:
@@ -182,14 +206,40 @@ class Detectors:
             chosen.append(self.api_keys)
         always = (manifest is not None or lower == ".gitattributes" or install_commands.packages in chosen
                   or self.notebook in chosen)  # package names are not pre-filtered (see prefilter)
-        return FilePlan(tuple(chosen), lower in LOCK_FILES, always=always)
+        return FilePlan(tuple(chosen), lower in LOCK_FILES, always=always,
+                        kinds=tuple(self.literal_kind(detector) for detector in chosen))
 
-    def narrow(self, plan: FilePlan, kinds: set[str]) -> tuple[Detector, ...]:
-        """The plan's detectors that the pre-filter's hits leave worth running: the API-key search only when
-        a key keyword occurs, the others only when another catalogue literal does (or the file is a manifest)."""
-        keep_code = plan.always or CODE_KIND in kinds
-        keep_keys = SECRET_KIND in kinds
-        return tuple(d for d in plan.detectors if (keep_keys if d is self.api_keys else keep_code))
+    def literal_kind(self, detector: Detector) -> str | None:
+        """The kind of catalogue literal without which a detector cannot report anything that matches."""
+        target = getattr(detector, "func", detector)  # partial() of a partial() keeps the innermost function
+        if target is self.api_keys:
+            return SECRET_KIND
+        if target is self.python_imports or getattr(target, "__module__", "") == source_languages.__name__:
+            return IMPORT_KIND
+        if target is self.env_vars:
+            return ENV_KIND
+        if target is endpoints.endpoint_references:
+            return HOST_KIND
+        if target in (containers.dockerfile, containers.yaml_images):
+            return CONTAINER_KIND
+        if target in (iac.terraform, iac.cloudformation):
+            return IAC_KIND
+        return None
+
+    def narrow(self, plan: FilePlan, kinds: Set[str], secret_rules: tuple[int, ...] | None = None
+               ) -> tuple[Detector, ...]:
+        """The plan's detectors that the pre-filter's hits leave worth running: each only when a literal of its
+        kind occurs (a host for the endpoint search, an env var name for the env var search…; the API-key search
+        only with the rules whose keywords occur, given ``secret_rules``), every detector of a manifest."""
+        any_code = not CODE_KINDS.isdisjoint(kinds)
+        chosen = []
+        for detector, kind in zip(plan.detectors, plan.kinds):
+            if kind == SECRET_KIND:
+                if SECRET_KIND in kinds:
+                    chosen.append(detector if secret_rules is None else partial(detector, rules=secret_rules))
+            elif plan.always or (kind in kinds if kind is not None else any_code):
+                chosen.append(detector)
+        return tuple(chosen)
 
     def code_detectors(self, language: str | None, comments: tuple[str, ...]) -> list[Detector]:
         chosen: list[Detector] = []

@@ -17,6 +17,7 @@ Formats and where their signatures come from:
 from __future__ import annotations
 
 import hashlib
+import re
 import struct
 import time
 from typing import Callable
@@ -39,8 +40,16 @@ def zip_first_entry(header: bytes) -> str | None:
     return header[30:30 + name_length].decode("utf-8", "replace")
 
 
+# Every signature below, as one anchored pattern: most files are ruled out by a single match() call.
+MAYBE_MODEL = re.compile(rb"GGUF|lmgg|tjgg|fmgg|.{8}\{|PK\x03\x04|\x80[\x02-\x05]|\x89HDF\r\n\x1a\n|.{4}TFL3|\x08[\x01-\x14]",
+                         re.DOTALL)
+
+
 def model_format(header: bytes, name: str, size: int) -> tuple[str, str] | None:
     """(format, confidence) when the header is a model file's, else None."""
+    if not MAYBE_MODEL.match(header) and header[512:520] != HDF5 and name != "saved_model.pb" \
+            and name.lower() != "saved_model.pb":
+        return None
     lower = name.lower()
     if header.startswith(b"GGUF"):
         return "gguf", HIGH

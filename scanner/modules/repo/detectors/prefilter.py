@@ -18,6 +18,7 @@ commands (Dockerfiles, scripts, workflows, notebooks) are always read whole.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import ahocorasick_rs
@@ -51,28 +52,52 @@ def key_literals(kind: str, key: str) -> list[str]:
     return quoted_forms(key) if len(key) < 3 else [key]  # env_vars, containers
 
 
-SECRET_KIND, CODE_KIND = "secret", "code"
+# The kinds of detector a literal can feed: each detector's observations are matched against one index of
+# the catalogue, and only a literal of that index can make it report anything.
+SECRET_KIND, IMPORT_KIND, ENV_KIND, HOST_KIND, CONTAINER_KIND, IAC_KIND = (
+    "secret", "import", "env-var", "host", "container", "iac")
+CODE_KINDS = frozenset({IMPORT_KIND, ENV_KIND, HOST_KIND, CONTAINER_KIND, IAC_KIND})
+KIND_OF_INDEX = {"imports": IMPORT_KIND, "iac": IAC_KIND, "env_vars": ENV_KIND, "containers": CONTAINER_KIND}
 
 
 def catalogue_literals(matcher: "Matcher") -> dict[str, set[str]]:
-    """literal -> the kinds of detector it can feed: API-key keywords ("secret"), everything else ("code")."""
-    code: set[str] = set()
-    for kind in ("imports", "iac", "env_vars", "containers"):
-        for key in matcher.exact.get(kind, {}):
-            code.update(literal.lower() for literal in key_literals(kind, key))
+    """literal -> the kinds of detector it can feed (API-key keywords: "secret")."""
+    literals: dict[str, set[str]] = {}
+
+    def add(literal: str, kind: str) -> None:
+        if literal:
+            literals.setdefault(literal.lower(), set()).add(kind)
+
+    for index, kind in KIND_OF_INDEX.items():
+        for key in matcher.exact.get(index, {}):
+            for literal in key_literals(index, key):
+                add(literal, kind)
     for service in matcher.catalogue.services.values():
         detection = service.detection
-        code.update(domain.lower() for domain in detection.get("domains", ()))
-        code.update(rule["host"].lower() for rule in detection.get("url_paths", ()))
+        for domain in detection.get("domains", ()):
+            add(domain, HOST_KIND)
+        for rule in detection.get("url_paths", ()):
+            add(rule["host"], HOST_KIND)
         for pattern in detection.get("host_patterns", ()):
             runs = [run for run in PLACEHOLDER.split(pattern.lower()) if run.strip(".-")]
             if runs:
-                code.add(max(runs, key=len))
-    literals: dict[str, set[str]] = {literal: {CODE_KIND} for literal in code if literal}
+                add(max(runs, key=len), HOST_KIND)
     for rule in matcher.secrets.rules:
         for keyword in rule.keywords:
-            literals.setdefault(keyword, set()).add(SECRET_KIND)
+            add(keyword, SECRET_KIND)
     return literals
+
+
+@dataclass(frozen=True, slots=True)
+class Candidates:
+    """What one pass of the pre-filter found in a file: the kinds of detector worth running, and the API-key
+    rules (indexes into ``matcher.secrets.rules``) whose keywords occur — the others cannot match."""
+
+    kinds: frozenset[str]
+    secret_rules: tuple[int, ...]
+
+
+NO_CANDIDATES = Candidates(frozenset(), ())
 
 
 class CataloguePrefilter:
@@ -80,16 +105,35 @@ class CataloguePrefilter:
         table = catalogue_literals(matcher)
         self.literals = sorted(table)
         self.kinds_of = [frozenset(table[literal]) for literal in self.literals]
-        self.automaton = ahocorasick_rs.BytesAhoCorasick([literal.encode() for literal in self.literals])
+        rules_of: dict[str, list[int]] = {}
+        for index, rule in enumerate(matcher.secrets.rules):
+            for keyword in rule.keywords:
+                rules_of.setdefault(keyword, []).append(index)
+        self.rules_of = [tuple(rules_of.get(literal, ())) for literal in self.literals]
+        # A DFA: several times faster than the default NFA over thousands of literals, at the cost of memory
+        # (a few MB) and a build time paid once per scan.
+        self.automaton = ahocorasick_rs.BytesAhoCorasick([literal.encode() for literal in self.literals],
+                                                         implementation=ahocorasick_rs.Implementation.DFA)
+
+    def scan(self, data: bytes) -> Candidates:
+        """Every catalogue literal in the file (overlapping ones too: an API-key keyword inside an import name
+        still counts), reduced to the kinds of detector and the API-key rules they can feed."""
+        lowered = data.lower()
+        if not lowered.endswith(b"\n"):  # the forms that end a name at a line end, on the last line
+            lowered += b"\n"
+        matches = self.automaton.find_matches_as_indexes(lowered, overlapping=True)
+        if not matches:
+            return NO_CANDIDATES
+        kinds: set[str] = set()
+        rules: set[int] = set()
+        for index in {index for index, _, _ in matches}:
+            kinds |= self.kinds_of[index]
+            rules.update(self.rules_of[index])
+        return Candidates(frozenset(kinds), tuple(sorted(rules)))
 
     def kinds(self, data: bytes) -> set[str]:
-        """Which kinds of detector could report anything in this file ("secret", "code"); empty: none."""
-        found: set[str] = set()
-        for index, _, _ in self.automaton.find_matches_as_indexes(data.lower() + b"\n", overlapping=True):
-            found |= self.kinds_of[index]
-            if len(found) == 2:
-                break
-        return found
+        """Which kinds of detector could report anything in this file (SECRET_KIND, HOST_KIND…); empty: none."""
+        return set(self.scan(data).kinds)
 
     def may_match(self, data: bytes) -> bool:
-        return bool(self.kinds(data))
+        return bool(self.scan(data).kinds)

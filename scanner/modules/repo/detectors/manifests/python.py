@@ -20,7 +20,7 @@ ECOSYSTEM = "pypi"
 # PEP 508: the name, then extras, a version specifier, a URL (@) or a marker (;)
 REQUIREMENT = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*(.*)$")
 EGG = re.compile(r"[#&]egg=([A-Za-z0-9][A-Za-z0-9._-]*)")
-VERSION_PIN = re.compile(r"^(?:===?|~=|>=|<=|!=|>|<)\s*([^\s,;]+)")
+VERSION_PIN = re.compile(r"^(===?|~=|>=|<=|!=|>|<)\s*([^\s,;]+)")
 
 
 def use(file: SourceFile, name: str, version: str | None, line: int | None, confidence: str = HIGH) -> Detection:
@@ -28,13 +28,17 @@ def use(file: SourceFile, name: str, version: str | None, line: int | None, conf
 
 
 def parse_requirement(text: str) -> tuple[str, str | None] | None:
-    """('openai', '1.40') from 'openai[x]==1.40 ; python_version>"3.8"'; None for what is not a requirement."""
+    """('openai', '1.40') from 'openai[x]==1.40 ; python_version>"3.8"', ('openai', '>=1.40') from
+    'openai>=1.40,<2' (a range keeps its operator: it is not a version in use); None for what is not a
+    requirement."""
     found = REQUIREMENT.match(text)
     if not found:
         return None
     rest = found.group(2).strip()
     pin = VERSION_PIN.match(rest)
-    return found.group(1), (pin.group(1) if pin else None)
+    if pin is None:
+        return found.group(1), None
+    return found.group(1), pin.group(2) if pin.group(1) in ("==", "===") else pin.group(1) + pin.group(2)
 
 
 def requirements_txt(file: SourceFile) -> Iterator[Detection]:

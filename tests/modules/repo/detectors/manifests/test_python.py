@@ -43,3 +43,8 @@ def test_pinned_version_is_kept_as_evidence(detect):
     [finding] = detect("requirements.txt", "openai==1.40.0\n", evidence=True)
     assert (finding.evidence["package"], finding.evidence["version"], finding.evidence["confidence"]) == \
         ("openai", "1.40.0", "high")
+
+
+def test_a_version_range_keeps_its_operator_so_that_it_is_not_taken_for_a_pin(detect):
+    [finding] = detect("requirements.txt", "anthropic>=0.36,<1\n", evidence=True)
+    assert finding.evidence["version"] == ">=0.36"

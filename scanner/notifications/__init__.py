@@ -1,0 +1,1 @@
+"""Notifications after scheduled scans: what is new, where it was seen, how to look."""
