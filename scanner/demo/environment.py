@@ -83,7 +83,8 @@ def write_proxy_log(path: Path, now: float, days: int = 7, seed: int = 42001) ->
                 entries.append((when, squid_line(when, user, host, url_path, method, rng)))
     entries.sort()
     lines = [line for _, line in entries]
-    lines.insert(len(lines) // 2, "this line was cut short by a disk-full error")
+    middle = lines[len(lines) // 2]
+    lines.insert(len(lines) // 2, " ".join(middle.split()[:6]) + " https://chatgpt.com/back")  # cut short (disk full)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return len(lines)
 

@@ -183,7 +183,7 @@ def open_log(path: str) -> OpenedLog:
     return open_raw(path, raw, stat.st_size, stat.st_mtime)
 
 
-def open_raw(name: str, raw: BinaryIO, size: int, mtime: float) -> OpenedLog:
+def open_raw(path: str, raw: BinaryIO, size: int, mtime: float) -> OpenedLog:
     """A log from any seekable binary file: a local file, or an object in storage opened through fsspec."""
     try:
         magic = raw.read(6)
@@ -208,7 +208,7 @@ def open_raw(name: str, raw: BinaryIO, size: int, mtime: float) -> OpenedLog:
         raise
     beginning = identifying_prefix(head)
     identity = hashlib.sha256(beginning).hexdigest() if beginning else None
-    return OpenedLog(name, stream, identity, size, mtime, compression, head, raw)
+    return OpenedLog(path, stream, identity, size, mtime, compression, head, raw)
 
 
 def identifying_prefix(head: bytes) -> bytes:

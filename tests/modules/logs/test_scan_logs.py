@@ -189,3 +189,14 @@ def test_a_headers_only_file_that_gets_records_later_is_counted_once(tmp_path, d
     append_log(log, ["2025-11-03 00:00:02 10.0.0.1 claude.ai / 200"])
     shadowai("scan", "logs", log, "--db", db_path, "-q")
     assert sum(hits(db_path).values()) == 2
+
+
+def test_a_truncated_log_started_again_is_read_from_its_new_start(tmp_path, db_path):
+    # copytruncate-style rotation: the same path is emptied and written again from the top.
+    log = tmp_path / "access.log"
+    write_log(log, [squid(T0 + i, "claude.ai", user="a") for i in range(5)])
+    shadowai("scan", "logs", log, "--db", db_path, "-q")
+    write_log(log, [squid(T0 + 100, "claude.ai", user="a"), squid(T0 + 101, "claude.ai", user="a")])
+    shadowai("scan", "logs", log, "--db", db_path, "-q")
+    shadowai("scan", "logs", log, "--db", db_path, "-q")
+    assert hits(db_path) == {("claude", "a"): 7}
