@@ -291,6 +291,28 @@ def timed(command: list[str], *, measure_rss: bool = False, env: dict[str, str] 
     return wall, cpu, sampler
 
 
+def burn(n: int) -> int:
+    total = 0
+    for i in range(n):
+        total += i
+    return total
+
+
+def effective_cores(n: int = 5_000_000) -> float:
+    """How many CPUs this machine gives right now: one busy loop alone, then one per CPU at once (a shared
+    or loaded machine gives fewer than it has, and then no parallel program can use them all)."""
+    import multiprocessing
+
+    start = time.perf_counter()
+    burn(n)
+    alone = time.perf_counter() - start
+    cpus = os.cpu_count() or 1
+    start = time.perf_counter()
+    with multiprocessing.get_context("fork").Pool(cpus) as pool:
+        pool.map(burn, [n] * cpus)
+    return cpus * alone / (time.perf_counter() - start)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--files", type=int, default=50_000)
@@ -323,6 +345,7 @@ def main() -> None:
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     (workdir / "warm-up").mkdir()
     timed([shadowai, "scan", "repo", str(workdir / "warm-up"), "--db", str(workdir / "warm-up.db"), "-q"], env=env)
+    free_before = effective_cores()
     rg_runs, scan_runs, samplers = [], [], []
     for attempt in range(args.repeat):
         rg_runs.append(timed(rg_command)[:2])
@@ -340,7 +363,8 @@ def main() -> None:
     rg_cpu = statistics.median(c for _, c in rg_runs)
     scan_cpu = statistics.median(c for _, c in scan_runs)
     print(f"tree: {built['files']:,} files, {built['bytes'] / 1e6:,.0f} MB, {built['ai_uses']} AI uses; "
-          f"{os.cpu_count()} CPUs; median of {args.repeat} runs")
+          f"{os.cpu_count()} CPUs ({free_before:.1f} free before the runs, {effective_cores():.1f} after); median of "
+          f"{args.repeat} runs")
     print(f"rg -F -f ({count:,} literals):   {rg_wall:6.2f} s wall  {rg_cpu:6.2f} s CPU")
     print(f"shadowai scan repo:            {scan_wall:6.2f} s wall  {scan_cpu:6.2f} s CPU  "
           f"({findings[0]} findings of {findings[1]} services)")

@@ -55,23 +55,32 @@ GOOGLE = {
 }
 
 ENABLED = Field("bool", "Run this source (default true); false keeps its settings without running it.")
+# --engine dask (scanner/cli/engine_options.py): the same scan as tasks on a Dask cluster.
+ENGINE = {
+    "engine": Field("str", "local (this machine's processes) or dask (a Dask cluster: pip install "
+                           "'shadowai[dask]')."),
+    "scheduler": Field("str", "With engine = \"dask\": address of a running scheduler (tcp://HOST:8786)."),
+    "dask_workers": Field("int", "With engine = \"dask\" and no scheduler: processes of the local cluster."),
+}
 
 SOURCES: dict[str, SourceSchema] = {
     "logs": SourceSchema("logs", "DNS and proxy logs", {
-        "paths": Field("paths", "Log files, folders or globs.", required=True, positional=True),
+        "paths": Field("targets", "Log files, folders or globs; s3:// prefixes or globs.", required=True,
+                       positional=True),
+        "storage_options": Field("strings", "fsspec options for URL inputs, as KEY=VALUE (no credentials)."),
         "format": Field("str", "Read every file as this format instead of detecting it (see --list-formats).",
                         param="forced_format"),
         "parse_all": Field("bool", "Parse every line and report every malformed one."),
         "workers": Field("int", "Processes for large plain files."),
         "subjects": Field("path", "CSV mapping IP/CIDR to device, user and department (network,device,user,"
                                   "department).", param="subjects_file"),
-    }),
+    } | ENGINE),
     "repo": SourceSchema("repo", "code repositories", {
         "targets": Field("targets", "Local folders or git URLs.", required=True, positional=True),
         "jobs": Field("int", "Repositories scanned at once."),
         "time_budget": Field("number", "Seconds allowed per repository (0: no limit)."),
         "max_file_size": Field("size", "Text files larger than this are not read (e.g. 5M)."),
-    }),
+    } | ENGINE),
     "aws": SourceSchema("aws", "AWS accounts", {
         "profile": Field("str", "AWS profile (default: boto3's chain: environment, profile, SSO, instance role)."),
         "org_role": Field("str", "Role assumed in every account of the AWS Organization."),

@@ -197,7 +197,8 @@ class AiBom:
             },
             "components": sorted(components, key=lambda c: c["bom-ref"]),
             "services": sorted(services, key=lambda s: s["bom-ref"]),
-            "dependencies": [{"ref": ref, "dependsOn": sorted(targets)} for ref, targets in sorted(self.depends.items())]
+            "dependencies": [{"ref": ref, "dependsOn": sorted(targets)}
+                             for ref, targets in sorted(self.depends.items())]
                             + [{"ref": s["bom-ref"]} for s in sorted(services, key=lambda s: s["bom-ref"])],
         }
 

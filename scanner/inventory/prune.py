@@ -51,9 +51,13 @@ def cutoff_for(age: timedelta, now: datetime | None = None) -> str:
 def log_file_present(location: str, identity: str) -> bool:
     """Whether a file of this log (the location names the log with rotation suffixes removed) still has the
     cursor's identity: the log itself, or any rotated or compressed file beside it."""
-    from scanner.modules.logs.inputs import log_location
+    from scanner.modules.logs.inputs import is_url, log_location
     from scanner.modules.logs.reader import open_log
 
+    if is_url(location):  # a log in object storage (s3://…): listed through fsspec
+        from scanner.modules.logs.remote import object_log_present
+
+        return object_log_present(location, identity)
     folder = os.path.dirname(location)
     try:
         names = os.listdir(folder)

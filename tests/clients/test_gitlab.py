@@ -53,8 +53,8 @@ def test_throttling_is_retried_after_retry_after_and_denials_and_unknown_groups_
     answers = iter([(429, {"Retry-After": "3"}, {"message": "429 Too Many Requests"}), (200, {}, [])])
     sleeps = []
     with LocalHttpsServer({("GET", "/api/v4/groups/acme/projects"): lambda r: next(answers),
-                           ("GET", "/api/v4/groups/secret/projects"): lambda r: (401, {}, {"message": "401 Unauthorized"}),
-                           }) as server:
+                           ("GET", "/api/v4/groups/secret/projects"):
+                               lambda r: (401, {}, {"message": "401 Unauthorized"})}) as server:
         assert list(gitlab(server, sleeps).group_projects("acme")) == []
         with pytest.raises(ApiDenied):
             list(gitlab(server).group_projects("secret"))

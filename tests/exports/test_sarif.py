@@ -66,7 +66,8 @@ def test_a_second_export_keeps_rule_ids_and_fingerprints(tmp_path, db_path):
     again, _ = export(db_path, tmp_path / "two.sarif")
 
     def keys(log):
-        return sorted((r["ruleId"], r["partialFingerprints"]["shadowaiFindingId/v1"]) for r in log["runs"][0]["results"])
+        return sorted((r["ruleId"], r["partialFingerprints"]["shadowaiFindingId/v1"])
+                      for r in log["runs"][0]["results"])
     assert keys(first) == keys(again)
 
 

@@ -102,6 +102,12 @@ class BlockParser:
             result.findings.add(finding)
 
 
+def format_prefilter(literals: list, log_format: type[LogFormat]) -> LinePrefilter:
+    """The pre-filter for one format: its host spelling, and header lines kept when the format reads them."""
+    uses_headers = log_format.prime is not LogFormat.prime
+    return LinePrefilter(literals, getattr(log_format, "host_encoding", "plain"), with_headers=uses_headers)
+
+
 def whole_line_blocks(stream: BinaryIO, limit: int | None = None, block_bytes: int | None = None
                       ) -> Iterator[bytes]:
     """Blocks that end on a newline (the last one may not, at the end of the input). ``limit``: bytes to read."""

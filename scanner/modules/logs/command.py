@@ -8,6 +8,7 @@ import click
 
 from scanner.cli import reporting
 from scanner.cli.configuration import config_from
+from scanner.cli.engine_options import engine_client, engine_options, engine_settings, unreachable_run
 from scanner.cli.options import (catalogue_from, db_option, echo_error, fail_on_new_option, quiet_option,
                                  scan_exit_code, scan_session, signatures_option, wait_option)
 from scanner.inventory.changes import known_services, new_unsanctioned
@@ -44,7 +45,12 @@ def list_formats(ctx, _param, value):
               help="Parse every line and report every malformed one (slower). By default only lines that name a "
                    "catalogue host are parsed: malformed lines elsewhere cannot hide AI use.")
 @click.option("--workers", type=click.IntRange(1, 64), default=None,
-              help="Processes for large plain files [default: the CPUs available, at most 8].")
+              help="Processes for large plain files [default: the CPUs available, at most 8]. Local engine only.")
+@engine_options
+@click.option("--storage-option", "storage_options", multiple=True, metavar="KEY=VALUE",
+              help="For s3:// (gs://, az://…) inputs: an fsspec storage option such as "
+                   "endpoint_url=https://minio.example:9000 (repeatable; VALUE may be JSON). Credentials are "
+                   "never options: they come from the provider's chain (AWS_PROFILE, environment, role).")
 @click.option("--subjects", "subjects_file", type=click.Path(dir_okay=False, exists=True),
               help="CSV mapping IP/CIDR to device, user and department (header: network,device,user,department).")
 @click.option("--config", "config_path", envvar="SHADOWAI_CONFIG", default=None, metavar="PATH", is_eager=True,
@@ -55,17 +61,30 @@ def list_formats(ctx, _param, value):
 @wait_option
 @fail_on_new_option
 @quiet_option
-def logs_command(paths, forced_format, parse_all, workers, subjects_file, config_path, db_path, signature_dirs, wait,
-                 fail_on_new, quiet):
-    """Read DNS and proxy logs (files, directories, globs, '-' for stdin), detect each file's format,
-    and add every AI service seen to the inventory. Files are read incrementally: a file scanned before
-    is read only from where the last scan stopped, even after rotation renamed it.
+def logs_command(paths, forced_format, parse_all, workers, engine, scheduler, dask_workers, storage_options,
+                 subjects_file, config_path, db_path, signature_dirs, wait, fail_on_new, quiet):
+    """Read DNS and proxy logs (files, directories, globs, '-' for stdin, s3:// prefixes and globs), detect
+    each file's format, and add every AI service seen to the inventory. Files are read incrementally: a file
+    scanned before is read only from where the last scan stopped, even after rotation renamed it.
+    --engine dask reads them on a Dask cluster instead, with the same results.
 
     Example: shadowai scan logs /var/log/squid/access.log* --db inventory.db
-    """
-    from scanner.modules.logs.scan import LogScan
 
-    formats = log_formats(config_from(config_path))
+    Example: shadowai scan logs s3://acme-logs/proxy/ --engine dask --scheduler tcp://dask-scheduler:8786
+    """
+    from scanner.modules.logs.remote import ObjectStore, StorageOptionError, parse_storage_options
+    from scanner.cluster.dask_engine import EngineUnavailable
+    from scanner.modules.logs.scan import LogScan, LogScanResult
+
+    settings = engine_settings(engine, scheduler, dask_workers)
+    if settings.distributed and "-" in paths:
+        raise click.UsageError("'-' (standard input) is read by the local engine only: use --engine local")
+    try:
+        store = ObjectStore.from_options(parse_storage_options(storage_options))
+    except StorageOptionError as exc:
+        raise click.BadParameter(str(exc), param_hint="--storage-option") from exc
+    config = config_from(config_path)
+    formats = log_formats(config)
     if forced_format and forced_format not in {f.name for f in formats}:
         raise click.BadParameter(f"unknown format '{forced_format}' (see --list-formats)", param_hint="--format")
     catalogue = catalogue_from(signature_dirs)
@@ -75,12 +94,24 @@ def logs_command(paths, forced_format, parse_all, workers, subjects_file, config
             subjects, subject_problems = SubjectMap.load(subjects_file)
         except SubjectMapError as exc:
             raise click.BadParameter(str(exc), param_hint="--subjects") from exc
+    options = dict(forced_format=forced_format, show_progress=not quiet, parse_all=parse_all, on_error=echo_error,
+                   subjects=subjects, setup_problems=subject_problems, store=store)
     with scan_session(db_path, wait) as (db, stop):
         before = known_services(db)
-        scan = LogScan(db, catalogue, formats, forced_format=forced_format, show_progress=not quiet,
-                       parse_all=parse_all, workers=workers, on_error=echo_error, stop=stop,
-                       subjects=subjects, setup_problems=subject_problems)
-        result = scan.run(list(paths))
+        try:
+            with engine_client(settings) as client:
+                if client is None:
+                    scan = LogScan(db, catalogue, formats, workers=workers, stop=stop, **options)
+                else:
+                    from scanner.modules.logs.dask_scan import DaskLogScan
+
+                    scan = DaskLogScan(db, catalogue, formats, client=client, stop=stop,
+                                       format_specs=config.log_formats, **options)
+                result = scan.run(list(paths))
+        except EngineUnavailable as exc:
+            echo_error("scan logs", str(exc))
+            result = LogScanResult(*unreachable_run(db, "logs", catalogue.version, {"paths": list(paths)},
+                                                    settings, str(exc)))
         new = new_unsanctioned(db, catalogue, before)
     counts = result.counts
     reporting.info(

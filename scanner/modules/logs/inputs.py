@@ -17,16 +17,17 @@ def is_url(argument: str) -> bool:
     return bool(URL.match(argument))
 
 
-def expand(arguments: list[str]) -> tuple[list[str], list[str]]:
-    """(files in a stable order, arguments that named nothing). URLs are listed by remote.expand_url."""
+def expand(arguments: list[str], *, keep_urls: bool = False) -> tuple[list[str], list[str]]:
+    """(files in a stable order, arguments that named nothing). ``keep_urls``: URL arguments are kept as they
+    are, to be listed where they are read (remote.expand_urls)."""
     files: list[str] = []
     missing: list[str] = []
     for argument in arguments:
         if argument == STDIN:
             files.append(STDIN)
             continue
-        if is_url(argument):
-            files.append(argument)  # listed where it is read (remote.expand_url)
+        if keep_urls and is_url(argument):
+            files.append(argument)
             continue
         path = Path(argument).expanduser()
         if path.is_dir():

@@ -43,14 +43,25 @@ def parse_storage_options(items: list[str] | tuple[str, ...]) -> dict[str, Any]:
         key = key.strip()
         if not separator or not key:
             raise StorageOptionError(f"'{item}' is not KEY=VALUE (e.g. endpoint_url=https://minio.example:9000)")
-        if SECRET_OPTION.search(key):
-            raise StorageOptionError(f"'{key}' looks like a credential: credentials come from the provider's "
-                                     "chain (AWS_PROFILE, the environment, an instance or pod role), never options")
         try:
             options[key] = json.loads(value)
         except ValueError:
             options[key] = value
+        for name in option_names(key, options[key]):
+            if SECRET_OPTION.search(name):
+                raise StorageOptionError(f"'{name}' looks like a credential: credentials come from the provider's "
+                                         "chain (AWS_PROFILE, the environment, an instance or pod role), never "
+                                         "options")
     return options
+
+
+def option_names(key: str, value: Any) -> list[str]:
+    """The option's name and, for a JSON object value (client_kwargs={…}), every key inside it."""
+    names = [key]
+    if isinstance(value, dict):
+        for inner, nested in value.items():
+            names += option_names(str(inner), nested)
+    return names
 
 
 @dataclass(frozen=True)
@@ -186,3 +197,32 @@ def expand_urls(files: list[str], store: ObjectStore) -> tuple[list[str], list[t
             problems.append((item, "no such object, prefix or glob match"))
         expanded += found
     return list(dict.fromkeys(expanded)), problems
+
+
+def object_log_present(location: str, identity: str, store: ObjectStore | None = None) -> bool:
+    """For `shadowai prune`: whether an object of this log (``location``: its URL without rotation suffixes)
+    still has the cursor's identity. When the store cannot be listed or read here (no credentials, storage
+    options given only to the scan), the answer is yes: a cursor dropped too early would make the next scan
+    count the object again."""
+    from scanner.modules.logs.inputs import log_location
+
+    store = store or ObjectStore()
+    try:
+        with storage_errors():
+            fs, path = store.filesystem(location.rsplit("/", 1)[0])
+            names = [fs.unstrip_protocol(name) for name in fs.ls(path, detail=False)]  # this level only
+    except OSError:
+        return True
+    for name in names:
+        if log_location(name) != location:
+            continue
+        try:
+            log = store.open(name, block_size=PROBE_BLOCK)
+        except OSError:
+            return True
+        try:
+            if log.identity == identity:
+                return True
+        finally:
+            log.close()
+    return False

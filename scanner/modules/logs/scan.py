@@ -24,7 +24,7 @@ from scanner.catalogue.loader import Catalogue
 from scanner.inventory.runs import Run, finish_run, start_run
 from scanner.inventory.store import Cursor, FindingBatch, commit_batch, load_cursor
 from scanner.modules.logs import parallel
-from scanner.modules.logs.blocks import SOURCE, BlockParser, ChunkResult, whole_line_blocks
+from scanner.modules.logs.blocks import SOURCE, BlockParser, ChunkResult, format_prefilter, whole_line_blocks
 from scanner.modules.logs.formats.base import LogFormat
 from scanner.modules.logs.inputs import expand, is_url, log_location
 from scanner.modules.logs.prefilter import LinePrefilter, catalogue_literals
@@ -78,8 +78,7 @@ class LogScan:
 
     @lru_cache(maxsize=None)
     def prefilter(self, log_format: type[LogFormat]) -> LinePrefilter:
-        uses_headers = log_format.prime is not LogFormat.prime
-        return LinePrefilter(self.literals, getattr(log_format, "host_encoding", "plain"), with_headers=uses_headers)
+        return format_prefilter(self.literals, log_format)
 
     def parameters(self, arguments: list[str]) -> dict:
         return {"paths": arguments, "format": self.forced.name if self.forced else "auto", "parse_all": self.parse_all}
@@ -107,7 +106,7 @@ class LogScan:
 
     def inputs(self, run: Run, arguments: list[str]) -> list[str]:
         """The files to read, in order: arguments expanded, URLs listed (an engine may list them elsewhere)."""
-        files, missing = expand(arguments)
+        files, missing = expand(arguments, keep_urls=True)
         for argument in missing:
             self.gap(run, argument, "no such file, directory or glob match")
         files, problems = expand_urls(files, self.store)
@@ -208,6 +207,7 @@ class LogScan:
             for block in whole_line_blocks(log.stream):
                 result = ChunkResult(digest=digest)
                 parser.process(block, result)
+                shift_lines(result, state.line)  # the parser numbers lines from the start of the block
                 self.absorb(run, state, result, len(block))
                 if not log.compressed:
                     progress.advance(len(block))

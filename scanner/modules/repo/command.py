@@ -10,6 +10,7 @@ from functools import partial
 import click
 
 from scanner.cli import reporting
+from scanner.cli.engine_options import engine_client, engine_options, engine_settings, unreachable_run
 from scanner.cli.options import (catalogue_from, db_option, echo_error, fail_on_new_option, quiet_option,
                                  scan_exit_code, scan_session, signatures_option, wait_option)
 from scanner.inventory.changes import known_services, new_unsanctioned
@@ -55,13 +56,14 @@ class ByteSize(click.ParamType):
 @click.option("--max-file-size", type=ByteSize(), default="5M", show_default=True,
               help="Text files larger than this are not read (lock files: ten times this); model files are "
                    "recognised from their header whatever their size.")
+@engine_options
 @db_option
 @signatures_option
 @wait_option
 @fail_on_new_option
 @quiet_option
 def repo_command(targets, github_orgs, gitlab_groups, api_url, include_archived, include_forks, jobs, time_budget,
-                 max_file_size, db_path, signature_dirs, wait, fail_on_new, quiet):
+                 max_file_size, engine, scheduler, dask_workers, db_path, signature_dirs, wait, fail_on_new, quiet):
     """Find AI use in code repositories: SDK dependencies in manifests and lock files, imports, AI endpoints
     and env var names, API keys (stored only as fingerprints), model files, notebooks, inference containers,
     IaC resources and AI coding-assistant config files. A TARGET is a local directory or a git URL (cloned
@@ -73,19 +75,33 @@ def repo_command(targets, github_orgs, gitlab_groups, api_url, include_archived,
 
     Example: shadowai scan repo --github-org acme --no-archived   (with GITHUB_TOKEN set)
     """
+    from scanner.cluster.dask_engine import EngineUnavailable
     from scanner.modules.repo.repository import ScanOptions
-    from scanner.modules.repo.scan import RepoScan, default_jobs
+    from scanner.modules.repo.scan import RepoScan, RepoScanResult, default_jobs
 
     if not targets and not github_orgs and not gitlab_groups:
         raise click.UsageError("give a TARGET, --github-org ORG or --gitlab-group GROUP")
+    settings = engine_settings(engine, scheduler, dask_workers)
     listings = hosted_listings(github_orgs, gitlab_groups, api_url, include_archived, include_forks)
     catalogue = catalogue_from(signature_dirs)
     options = ScanOptions(max_file_size=max_file_size, time_budget=time_budget or None)
     with scan_session(db_path, wait) as (db, stop):
         before = known_services(db)
-        scan = RepoScan(db, catalogue, options, jobs=jobs or default_jobs(), show_progress=not quiet,
-                        on_error=echo_error, stop=stop)
-        result = scan.run(list(targets), listings=listings)
+        try:
+            with engine_client(settings) as client:
+                if client is None:
+                    scan = RepoScan(db, catalogue, options, jobs=jobs or default_jobs(), show_progress=not quiet,
+                                    on_error=echo_error, stop=stop)
+                else:
+                    from scanner.modules.repo.dask_scan import DaskRepoScan
+
+                    scan = DaskRepoScan(db, catalogue, options, client=client, show_progress=not quiet,
+                                        on_error=echo_error, stop=stop)
+                result = scan.run(list(targets), listings=listings)
+        except EngineUnavailable as exc:
+            echo_error("scan repo", str(exc))
+            result = RepoScanResult(*unreachable_run(db, "repo", catalogue.version, {"targets": list(targets)},
+                                                     settings, str(exc)))
         new = new_unsanctioned(db, catalogue, before)
     counts = result.counts
     reporting.info(

@@ -22,7 +22,7 @@ from scanner.modules.repo.walker import RepoFile
 if TYPE_CHECKING:
     from scanner.modules.repo.repository import FileBatch, RepositoryScanner
 
-INLINE_FILES = 2000
+INLINE_FILES = 500
 BATCH_FILES = 256
 IN_FLIGHT_PER_WORKER = 3
 
@@ -63,11 +63,10 @@ def batched(files: Iterable[RepoFile], size: int) -> Iterator[list[RepoFile]]:
 
 
 def scan_in_batches(scanner: "RepositoryScanner", subject: str, files: Iterable[RepoFile],
-                    out_of_time: Callable[[], bool], *, workers: int
-                    ) -> Iterator[tuple[list[RepoFile], "FileBatch"]]:
-    """(files, what scanning them gave), in walk order. Stops after a batch that was cut off."""
+                    out_of_time: Callable[[], bool], *, workers: int) -> Iterator["FileBatch"]:
+    """What scanning each batch of files gave, in walk order. Stops after a batch that was cut off."""
     pool: ProcessPoolExecutor | None = None
-    pending: deque[tuple[list[RepoFile], Future]] = deque()
+    pending: deque[Future] = deque()
     scanned = 0
     try:
         for files_batch in batched(files, BATCH_FILES):
@@ -77,21 +76,19 @@ def scan_in_batches(scanner: "RepositoryScanner", subject: str, files: Iterable[
             if pool is None:
                 batch = scanner.scan_files(subject, files_batch, out_of_time)
                 scanned += len(files_batch)
-                yield files_batch, batch
+                yield batch
                 if batch.cut_off:
                     return
                 continue
-            pending.append((files_batch, pool.submit(_scan_batch, subject, plain(files_batch))))
+            pending.append(pool.submit(_scan_batch, subject, plain(files_batch)))
             while len(pending) >= workers * IN_FLIGHT_PER_WORKER:
-                done_files, future = pending.popleft()
-                batch = future.result()
-                yield done_files, batch
+                batch = pending.popleft().result()
+                yield batch
                 if batch.cut_off:
                     return
         while pending:
-            done_files, future = pending.popleft()
-            batch = future.result()
-            yield done_files, batch
+            batch = pending.popleft().result()
+            yield batch
             if batch.cut_off:
                 return
     finally:

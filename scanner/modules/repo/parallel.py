@@ -60,7 +60,7 @@ def default_start_method() -> str:
 
 
 def scan_repositories(targets: list[Target], catalogue: "Catalogue", options: ScanOptions, *, jobs: int,
-                      on_file: Callable[[int], None] | None = None, start_method: str | None = None,
+                      on_file: Callable[[int, int], None] | None = None, start_method: str | None = None,
                       should_stop: Callable[[], bool] = lambda: False) -> Iterator[RepoResult]:
     if jobs <= 1 or len(targets) <= 1:  # one repository: its files are split across the jobs instead
         scanner = RepositoryScanner(catalogue.matcher, dataclasses.replace(options, file_workers=max(1, jobs)))

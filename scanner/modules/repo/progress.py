@@ -14,26 +14,27 @@ class RepoProgress:
         self.enabled = enabled and sys.stderr.isatty()
         self.repositories = repositories
         self.done = 0
-        self.files = 0
+        self.files_read = 0
         self.bytes = 0
         self.shown_at = 0.0
 
-    def file(self, size: int) -> None:
-        self.files += 1
+    def files(self, count: int, size: int) -> None:
+        """``count`` more files read, ``size`` bytes in all."""
+        self.files_read += count
         self.bytes += size
         if self.enabled and time.monotonic() - self.shown_at > 0.2:
             self.show()
 
     def repository(self, files: int = 0, size: int = 0) -> None:
         self.done += 1
-        self.files += files
+        self.files_read += files
         self.bytes += size
         if self.enabled:
             self.show()
 
     def show(self) -> None:
         self.shown_at = time.monotonic()
-        click.echo(f"\rscan repo: {self.done}/{self.repositories} repositories, {self.files:,} files, "
+        click.echo(f"\rscan repo: {self.done}/{self.repositories} repositories, {self.files_read:,} files, "
                    f"{self.bytes / 1e6:,.1f} MB", err=True, nl=False)
 
     def close(self) -> None:

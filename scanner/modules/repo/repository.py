@@ -8,10 +8,12 @@ exception and line, never by content (a parser's message may quote the line, and
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import tempfile
 import time
+from concurrent.futures import BrokenExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
@@ -106,7 +108,7 @@ class RepositoryScanner:
         self.options = options
         self.detectors = detectors or Detectors(matcher)
 
-    def scan(self, target: Target, on_file: Callable[[int], None] | None = None,
+    def scan(self, target: Target, on_file: Callable[[int, int], None] | None = None,
              should_stop: Callable[[], bool] = lambda: False) -> RepoResult:
         started = time.monotonic()
         deadline = started + self.options.time_budget if self.options.time_budget else None
@@ -133,7 +135,7 @@ class RepositoryScanner:
         return result
 
     def scan_tree(self, root: Path, result: RepoResult, deadline: float | None,
-                  on_file: Callable[[int], None] | None, should_stop: Callable[[], bool]) -> None:
+                  on_file: Callable[[int, int], None] | None, should_stop: Callable[[], bool]) -> None:
         result.details["commit"] = head_commit(root)
         result.count("repositories")
         stats = WalkStats()
@@ -148,21 +150,26 @@ class RepositoryScanner:
         files_seen = bytes_seen = 0
         cut_off = False
         files = walk(str(root), stats, should_stop=out_of_time)
-        for scanned, batch in scan_in_batches(self, result.subject, files, out_of_time,
-                                              workers=self.options.file_workers):
-            files_seen += batch.files
-            bytes_seen += batch.bytes
-            cut_off = cut_off or batch.cut_off
-            for finding in batch.findings:
-                consolidated.add(finding)
-            for name, amount in batch.counts.items():
-                result.count(name, amount)
-            result.errors += batch.errors
-            too_large += batch.too_large
-            unreadable += batch.unreadable
-            if on_file is not None:
-                for file in scanned[:batch.files]:
-                    on_file(file.size)
+        try:
+            for batch in scan_in_batches(self, result.subject, files, out_of_time,
+                                         workers=self.options.file_workers):
+                files_seen += batch.files
+                bytes_seen += batch.bytes
+                cut_off = cut_off or batch.cut_off
+                for finding in batch.findings:
+                    consolidated.add(finding)
+                for name, amount in batch.counts.items():
+                    result.count(name, amount)
+                result.errors += batch.errors
+                too_large += batch.too_large
+                unreadable += batch.unreadable
+                if on_file is not None:
+                    on_file(batch.files, batch.bytes)
+        except BrokenExecutor:  # a worker killed (out of memory, a signal): what was scanned is kept
+            result.errors.append((result.subject, "a worker process ended unexpectedly"))
+            result.gaps.append((result.subject, f"a worker process ended unexpectedly after {files_seen} files; "
+                                                "the rest of the repository was not scanned"))
+            result.count("repositories_cut_off")
         if cut_off or stats.stopped:
             why = "the scan was stopped" if should_stop() else \
                 f"time budget of {self.options.time_budget:g}s reached"
@@ -192,9 +199,9 @@ class RepositoryScanner:
                 batch.cut_off = True
                 break
             batch.files += 1
-            batch.bytes += file.size
             try:
-                detections = self.scan_file(file, partial, batch.too_large, out_of_time)
+                detections, size = self.scan_file(file, partial, batch.too_large, out_of_time)
+                batch.bytes += size
             except OSError as exc:
                 batch.unreadable.append(file.relative)
                 partial.errors.append((f"{subject}:{file.relative}", describe_error(exc)))
@@ -213,50 +220,58 @@ class RepositoryScanner:
             result.gaps.append((result.subject, f"{len(paths)} {why}: {examples}"))
 
     def scan_file(self, file: RepoFile, result: RepoResult, too_large: list[str],
-                  out_of_time: Callable[[], bool]) -> list[Detection]:
+                  out_of_time: Callable[[], bool]) -> tuple[list[Detection], int]:
+        """What one file holds, and its size."""
         agent = agent_config(result.subject, file.relative)
         detections = [agent] if agent is not None else []
         plan = self.detectors.for_file(file.relative, file.name)
         limit = self.options.max_file_size * (LOCK_FILE_FACTOR if plan.lock_file else 1)
         extension = file.name[file.name.rfind("."):].lower() if "." in file.name else ""
         wants_text = bool(plan.detectors) and extension not in BINARY_EXTENSIONS
-        whole = wants_text and file.size <= limit
-        data = reading.read_prefix(file.path, limit if whole else model_files.MAGIC_PROBE)
+        # One read tells whether a text file is within the limit (a byte more is asked for) and gives its size;
+        # only a file read in part (a header, or text over the limit) needs its size asked for separately.
+        wanted = limit + 1 if wants_text else model_files.MAGIC_PROBE
+        data = reading.read_prefix(file.path, wanted)
+        whole = wants_text and len(data) <= limit
+        if file.size >= 0:
+            size = file.size
+        elif len(data) < wanted:
+            size = len(data)
+        else:
+            size = os.stat(file.path, follow_symlinks=False).st_size
         header = data[:model_files.MAGIC_PROBE]
         if git_lfs.is_pointer(header):
             result.count("lfs_pointers")
             pointer = git_lfs.pointer_model(result.subject, file.relative, data)
-            return detections + ([pointer] if pointer else [])
-        model = model_files.model_format(header, file.name, file.size)
+            return detections + ([pointer] if pointer else []), size
+        model = model_files.model_format(header, file.name, size)
         if model is not None:
             result.count("model_files")
-            sha256 = model_files.sha256_of(file.path, file.size, limit=self.options.hash_limit,
-                                           should_stop=out_of_time)
-            detections.append(Detection(ModelFile(file.relative, model[0], file.size, sha256, result.subject),
-                                        model[1]))
-            return detections
+            sha256 = model_files.sha256_of(file.path, size, limit=self.options.hash_limit, should_stop=out_of_time)
+            detections.append(Detection(ModelFile(file.relative, model[0], size, sha256, result.subject), model[1]))
+            return detections, size
         if not wants_text:
             result.count("files_header_only")
-            return detections
+            return detections, size
         detectors = plan.detectors
         prefilter = self.detectors.prefilter
         if whole and prefilter is not None:
             candidates = prefilter.scan(data)
             if not candidates.kinds and not plan.always:
                 result.count("files_without_candidates")  # no catalogue literal: no content finding possible
-                return detections
+                return detections, size
             detectors = self.detectors.narrow(plan, candidates.kinds, candidates.secret_rules)
         if reading.looks_binary(data):
             result.count("binary_files")
-            return detections
-        if not whole:  # text, as far as its header shows, but over the limit: not read
+            return detections, size
+        if not whole:  # text, as far as its start shows, but over the limit: not searched
             too_large.append(file.relative)
             result.count("files_too_large")
-            return detections
+            return detections, size
         text = reading.decode_text(data)
         if text is None:
             result.count("files_not_utf8")
-            return detections
+            return detections, size
         result.count("text_files")
         source = SourceFile(result.subject, file.relative, file.name, text)
         for detector in detectors:
@@ -267,4 +282,4 @@ class RepositoryScanner:
                 result.count("parse_errors")
                 result.errors.append((f"{result.subject}:{file.relative}",
                                       f"{detector_name(detector)}: {describe_error(exc)}"))
-        return detections
+        return detections, size

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, Iterator
 
 import sqlite_utils
 
@@ -63,7 +63,7 @@ class RepoScan:
             "targets": [a if os.path.isdir(a) else redact_url(a) for a in arguments]
                        + [t.subject for t in extra_targets or []],
             "max_file_size": self.options.max_file_size, "time_budget": self.options.time_budget,
-            "jobs": self.jobs,
+            "jobs": self.jobs, **self.engine_parameters(),
         }
         if listings:
             from scanner.modules.repo.hosted import describe as describe_listings  # API clients: only when used
@@ -85,9 +85,7 @@ class RepoScan:
         done = 0
         try:
             single = self.jobs <= 1 or len(targets) <= 1
-            for result in scan_repositories(targets, self.catalogue, self.options, jobs=self.jobs,
-                                            on_file=progress.file if single else None,
-                                            should_stop=lambda: bool(self.stop)):
+            for result in self.scan_targets(run, targets, on_file=progress.files if single else None):
                 self.record(run, result)
                 done += 1
                 if single:
@@ -106,6 +104,15 @@ class RepoScan:
                             "repositories")
         status = finish_run(run, interrupted=interrupted)
         return RepoScanResult(run.id, status, dict(run.counts), run.errors_total)
+
+    def engine_parameters(self) -> dict:
+        return {}
+
+    def scan_targets(self, run: Run, targets: list[Target], on_file: Callable[[int], None] | None
+                     ) -> Iterator[RepoResult]:
+        """Each target's RepoResult, in any order (worker processes here; an engine may run them elsewhere)."""
+        return scan_repositories(targets, self.catalogue, self.options, jobs=self.jobs, on_file=on_file,
+                                 should_stop=lambda: bool(self.stop))
 
     def targets(self, run: Run, arguments: list[str]) -> list[Target]:
         targets: dict[str, Target] = {}

@@ -1,15 +1,15 @@
 """Walk a repository tree safely: every regular file once, in a stable order, with the tags of its path.
 
-Symbolic links are never followed (a link to a file inside the tree is scanned at the file's own path, a link
-out of the tree is not read at all), version-control folders are skipped, and anything that is not a regular
-file (a FIFO, a socket, a device) is left alone. Paths under tests, examples, docs or vendored code are kept
-and tagged, so that an auditor can weigh them instead of never seeing them.
+Symbolic links are never followed (a link to a file inside the tree is scanned at the file's own path, a link out
+of the tree is not read at all), version-control folders are skipped, and anything that is not a regular file (a
+FIFO, a socket, a device) is left alone. Types come from the directory listing; a file swapped for a link or a
+FIFO after the walk is refused when it is opened (reading.open_regular). Paths under tests, examples, docs or
+vendored code are kept and tagged, so that an auditor can weigh them instead of never seeing them.
 """
 
 from __future__ import annotations
 
 import os
-import stat
 from dataclasses import dataclass, field
 from typing import Callable, Iterator
 
@@ -28,7 +28,7 @@ class RepoFile:
     path: str  # absolute, for opening
     relative: str  # POSIX, from the repository root: the finding's location
     name: str
-    size: int
+    size: int  # -1 from the walk: the file's size is read when it is scanned (one system call less per file)
     tags: tuple[str, ...] = ()
 
 
@@ -68,19 +68,16 @@ def walk(root: str, stats: WalkStats, *, should_stop: Callable[[], bool] = lambd
         subdirectories = []
         for entry in entries:
             child = f"{relative}/{entry.name}" if relative else entry.name
-            try:
-                info = entry.stat(follow_symlinks=False)
+            try:  # the entry's type from the directory listing (lstat only where the file system omits it)
+                if entry.is_symlink():
+                    stats.symlinks_skipped += 1
+                elif entry.is_dir(follow_symlinks=False):
+                    if entry.name not in SKIPPED_DIRS:
+                        subdirectories.append((entry.path, child, tags_for([entry.name], tags)))
+                elif entry.is_file(follow_symlinks=False):
+                    yield RepoFile(entry.path, child, entry.name, -1, tags)
+                else:
+                    stats.special_skipped += 1
             except OSError as exc:
                 stats.unreadable.append((child, f"cannot stat: {exc.strerror or exc}"))
-                continue
-            mode = info.st_mode
-            if stat.S_ISLNK(mode):
-                stats.symlinks_skipped += 1
-            elif stat.S_ISDIR(mode):
-                if entry.name not in SKIPPED_DIRS:
-                    subdirectories.append((entry.path, child, tags_for([entry.name], tags)))
-            elif stat.S_ISREG(mode):
-                yield RepoFile(entry.path, child, entry.name, info.st_size, tags)
-            else:
-                stats.special_skipped += 1
         stack.extend(reversed(subdirectories))  # depth first, in name order

@@ -46,7 +46,7 @@ def test_a_split_scan_finds_counts_and_reports_what_one_process_does(catalogue, 
     monkeypatch.setattr(file_pool, "ProcessPoolExecutor", CountingPool)
     split = scanned(catalogue, root, 2)
     assert split == inline
-    assert len(submitted) == 5  # 12 files: the first batch in the parent, five batches of two in the workers
+    assert len(submitted) == 5  # 12 files: one batch in the parent, then five batches of two in the workers
     assert {"openai-api", "anthropic-api", "ollama", "unknown-model-file"} <= {f[0] for f in inline[0]}
 
 
@@ -58,3 +58,21 @@ def test_a_split_scan_cut_off_by_the_time_budget_records_the_gap(catalogue, tmp_
     result = RepositoryScanner(catalogue.matcher, options).scan(parse_target(str(root)))
     assert result.counts["repositories_cut_off"] == 1 and result.counts["files"] < 40
     assert [why for _, why in result.gaps if why.startswith("time budget of 1e-09s reached after")]
+
+
+def die(subject, files):
+    import os
+
+    os._exit(9)  # as the kernel's out-of-memory killer would end it
+
+
+def test_a_worker_that_dies_is_an_error_and_a_gap_and_what_was_scanned_is_kept(catalogue, tmp_path, monkeypatch):
+    root = write_tree(tmp_path / "repo", {f"m{i:02d}.py": "import openai\n" for i in range(12)})
+    monkeypatch.setattr(file_pool, "INLINE_FILES", 4)
+    monkeypatch.setattr(file_pool, "BATCH_FILES", 4)
+    monkeypatch.setattr(file_pool, "_scan_batch", die)
+    result = RepositoryScanner(catalogue.matcher, ScanOptions(file_workers=2)).scan(parse_target(str(root)))
+    assert [f.location for f in result.findings] == ["m00.py", "m01.py", "m02.py", "m03.py"]
+    assert result.errors == [(str(root), "a worker process ended unexpectedly")]
+    assert result.gaps == [(str(root), "a worker process ended unexpectedly after 4 files; the rest of the "
+                                       "repository was not scanned")]

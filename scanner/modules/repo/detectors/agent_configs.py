@@ -8,6 +8,7 @@ documentation of its project files (rules, instructions, ignore files, MCP serve
 
 from __future__ import annotations
 
+import re
 from typing import Iterator
 
 from scanner.modules.repo.detectors.base import HIGH, MEDIUM, Detection
@@ -76,12 +77,13 @@ PATH_SUFFIXES: tuple[tuple[str, str, str], ...] = (
 
 
 # Cheap tests that rule most paths out before the rules above are tried one by one.
-SUFFIX_MARKERS = tuple(sorted({suffix.split("/", 1)[0] + "/" for suffix, _, _ in PATH_SUFFIXES}))
+SUFFIX_MARKERS = re.compile("|".join(sorted({re.escape(suffix.split("/", 1)[0] + "/")
+                                               for suffix, _, _ in PATH_SUFFIXES})))
 DOTTED_FOLDERS = all(folder.startswith(".") for folder in FOLDERS)
 
 
 def agent_config(repo: str, relative: str) -> Detection | None:
-    if any(marker in relative for marker in SUFFIX_MARKERS):
+    if SUFFIX_MARKERS.search(relative):
         for suffix, tool, confidence in PATH_SUFFIXES:
             if suffix.endswith("/"):
                 folder = "/" + suffix

@@ -117,12 +117,16 @@ def is_dockerfile(lower_name: str) -> bool:
             or lower_name.endswith((".dockerfile", ".containerfile")))
 
 
+NAMED_FILES = frozenset(MANIFESTS) | CONFIG_NAMES | LOCK_FILES | {".gitattributes"}
+# Names recognised by pattern (as is_dockerfile and MANIFEST_PATTERNS say, and Terraform's JSON), in one match.
+NAMED_PATTERN = re.compile(r"(?:dockerfile|containerfile)(?:\..*)?\Z|.*\.(?:dockerfile|containerfile|tf\.json)\Z|"
+                           + MANIFEST_NAME.pattern, re.DOTALL)
+
+
 def plan_key(lower_name: str) -> str:
     """What a file's plan depends on: its whole name for the files recognised by name (manifests, lock files,
     Dockerfiles, .gitattributes, named config files), else only its extension."""
-    if (lower_name in MANIFESTS or lower_name in CONFIG_NAMES or lower_name in LOCK_FILES
-            or lower_name == ".gitattributes" or lower_name.endswith(".tf.json") or is_dockerfile(lower_name)
-            or MANIFEST_NAME.match(lower_name)):
+    if lower_name in NAMED_FILES or NAMED_PATTERN.match(lower_name):
         return "name:" + lower_name
     return extension_of(lower_name)
 

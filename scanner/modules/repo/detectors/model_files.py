@@ -41,8 +41,8 @@ def zip_first_entry(header: bytes) -> str | None:
 
 
 # Every signature below, as one anchored pattern: most files are ruled out by a single match() call.
-MAYBE_MODEL = re.compile(rb"GGUF|lmgg|tjgg|fmgg|.{8}\{|PK\x03\x04|\x80[\x02-\x05]|\x89HDF\r\n\x1a\n|.{4}TFL3|\x08[\x01-\x14]",
-                         re.DOTALL)
+MAYBE_MODEL = re.compile(rb"GGUF|lmgg|tjgg|fmgg|.{8}\{|PK\x03\x04|\x80[\x02-\x05]|\x89HDF\r\n\x1a\n|.{4}TFL3|"
+                         rb"\x08[\x01-\x14]", re.DOTALL)
 
 
 def model_format(header: bytes, name: str, size: int) -> tuple[str, str] | None:
