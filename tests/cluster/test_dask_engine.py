@@ -7,6 +7,9 @@ import pickle
 
 import pytest
 
+pytest.importorskip("distributed", reason="the dask extra is not installed: pip install '.[dask]'")
+pytest.importorskip("s3fs", reason="the dask extra is not installed: pip install '.[dask]'")
+
 from scanner.cluster import dask_engine
 from scanner.cluster.context import ScanContext
 from scanner.cluster.dask_engine import TASK_RETRIES, TaskFailed, TaskLedger, register_context, unregister_context

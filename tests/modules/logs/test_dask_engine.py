@@ -12,6 +12,9 @@ from pathlib import Path
 import boto3
 import pytest
 
+pytest.importorskip("distributed", reason="the dask extra is not installed: pip install '.[dask]'")
+pytest.importorskip("s3fs", reason="the dask extra is not installed: pip install '.[dask]'")
+
 from scanner.cluster import dask_engine
 from scanner.modules.logs import blocks, parallel
 from scanner.modules.logs.blocks import BlockParser, ChunkResult, format_prefilter
