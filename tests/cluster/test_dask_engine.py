@@ -7,8 +7,6 @@ import pickle
 
 import pytest
 
-pytest.importorskip("distributed", reason="the dask extra is not installed: pip install '.[dask]'")
-pytest.importorskip("s3fs", reason="the dask extra is not installed: pip install '.[dask]'")
 
 from scanner.cluster import dask_engine
 from scanner.cluster.context import ScanContext

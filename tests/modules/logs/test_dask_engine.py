@@ -12,8 +12,6 @@ from pathlib import Path
 import boto3
 import pytest
 
-pytest.importorskip("distributed", reason="the dask extra is not installed: pip install '.[dask]'")
-pytest.importorskip("s3fs", reason="the dask extra is not installed: pip install '.[dask]'")
 
 from scanner.cluster import dask_engine
 from scanner.modules.logs import blocks, parallel

@@ -8,8 +8,6 @@ import sqlite3
 
 import pytest
 
-pytest.importorskip("distributed", reason="the dask extra is not installed: pip install '.[dask]'")
-pytest.importorskip("s3fs", reason="the dask extra is not installed: pip install '.[dask]'")
 
 from scanner.cluster.dask_engine import TaskLedger, register_context, unregister_context, without_matcher
 from scanner.modules.repo.dask_scan import CONTEXT_BUILDER, scan_repository
