@@ -1,26 +1,28 @@
 """Google APIs (Cloud and Workspace): credentials, access tokens, endpoints, pageToken paging.
 
 Credentials come from the file named by GOOGLE_APPLICATION_CREDENTIALS (or an explicit path), as Google's
-client libraries read it:
+client libraries read it, and access tokens from google-auth, Google's own authentication library:
 
-- ``service_account`` (a JSON key): the client signs a JWT assertion with the key (RS256) and exchanges it at
-  the key's ``token_uri`` for an access token — the OAuth 2.0 JWT bearer grant (RFC 7523), as described in
-  Google's "Using OAuth 2.0 for Server to Server Applications". ``sub`` set to a user's address asks for
-  domain-wide delegation: Workspace admin APIs answer only to a delegated admin.
+- ``service_account`` (a JSON key): google-auth signs a JWT assertion with the key (RS256; ``aud`` is always
+  Google's token endpoint, as Google's "Using OAuth 2.0 for Server to Server Applications" prescribes, also when
+  the token is fetched from another ``token_uri``) and exchanges it for an access token — the OAuth 2.0 JWT
+  bearer grant (RFC 7523). ``sub`` set to a user's address asks for domain-wide delegation: Workspace admin
+  APIs answer only to a delegated admin.
 - ``authorized_user`` (what ``gcloud auth application-default login`` writes): a refresh-token grant.
 
 The private key is parsed once into a key object and never kept as text, printed, logged or stored; runs
 record the account's e-mail and a fingerprint of its public key only. Access tokens and assertions are
 never part of an error message (``scanner.clients.http`` names endpoints without their query string).
 
-Every call goes through ``HttpClient``: 429 and 5xx are retried honouring Retry-After; a 401/403 arrives as
-``ApiDenied`` (a coverage gap for the caller: API disabled, permission missing). Base URLs can be overridden
-per API (a proxy, Private Service Connect, or a test server) and the token endpoint with ``token_url``.
+API calls go through ``HttpClient`` (google-auth only fetches tokens): 429 and 5xx are retried honouring
+Retry-After; a 401/403 arrives as ``ApiDenied`` (a coverage gap for the caller: API disabled, permission
+missing). Base URLs can be overridden per API (a proxy, Private Service Connect, or a test server) and the
+token endpoint with ``token_url``.
 """
 
 from __future__ import annotations
 
-import base64
+import datetime
 import hashlib
 import json
 import os
@@ -31,16 +33,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
+import google.auth.exceptions
+import google.auth.transport.requests
+import google.oauth2.credentials
+import google.oauth2.service_account
 import requests
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from google.auth import crypt
 from requests.adapters import HTTPAdapter
 
 from scanner.clients.http import ApiDenied, ApiError, HttpClient
 
 TOKEN_URL = "https://oauth2.googleapis.com/token"
-JWT_BEARER_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
-ASSERTION_LIFETIME = 3600  # seconds: the longest Google accepts
 TOKEN_MARGIN = 120  # renew an access token this long before it expires
 
 CLOUD_READ_ONLY = "https://www.googleapis.com/auth/cloud-platform.read-only"
@@ -79,10 +84,6 @@ class GoogleAuthError(ApiDenied):
     """The token endpoint refused the credentials (revoked key, delegation not granted, wrong scopes)."""
 
 
-def b64url(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
 @dataclass(frozen=True)
 class ServiceAccount:
     client_email: str
@@ -118,24 +119,12 @@ class ServiceAccount:
                                                  serialization.PublicFormat.SubjectPublicKeyInfo)
         return "sha256:" + hashlib.sha256(der).hexdigest()[:16]
 
-    def assertion(self, *, scopes: tuple[str, ...], audience: str, subject: str | None, now: float) -> str:
-        """A signed JWT for the jwt-bearer grant: iss = the account, aud = the token endpoint, sub = delegate."""
-        header = {"alg": "RS256", "typ": "JWT"}
-        if self.private_key_id:
-            header["kid"] = self.private_key_id
-        claims = {"iss": self.client_email, "scope": " ".join(scopes), "aud": audience,
-                  "iat": int(now), "exp": int(now) + ASSERTION_LIFETIME}
-        if subject:
-            claims["sub"] = subject
-        signing_input = (b64url(json.dumps(header, separators=(",", ":")).encode()) + "."
-                         + b64url(json.dumps(claims, separators=(",", ":")).encode()))
-        signature = self.key.sign(signing_input.encode("ascii"), padding.PKCS1v15(), hashes.SHA256())
-        return signing_input + "." + b64url(signature)
-
-    def token_request(self, *, scopes: tuple[str, ...], token_url: str, subject: str | None,
-                      now: float) -> dict[str, str]:
-        return {"grant_type": JWT_BEARER_GRANT,
-                "assertion": self.assertion(scopes=scopes, audience=token_url, subject=subject, now=now)}
+    def google_credentials(self, *, scopes: tuple[str, ...], token_url: str,
+                           subject: str | None) -> google.oauth2.service_account.Credentials:
+        """google-auth credentials for the JWT bearer grant at ``token_url`` (``sub`` = the delegated user)."""
+        return google.oauth2.service_account.Credentials(
+            crypt.RSASigner(self.key, key_id=self.private_key_id), self.client_email, token_url,
+            scopes=list(scopes), subject=subject, project_id=self.project_id)
 
 
 @dataclass(frozen=True)
@@ -166,14 +155,15 @@ class AuthorizedUser:
     def fingerprint(self) -> str:
         return "sha256:" + hashlib.sha256(self.refresh_token.encode()).hexdigest()[:16]
 
-    def token_request(self, *, scopes: tuple[str, ...], token_url: str, subject: str | None,
-                      now: float) -> dict[str, str]:
+    def google_credentials(self, *, scopes: tuple[str, ...], token_url: str,
+                           subject: str | None) -> google.oauth2.credentials.Credentials:
         if subject:
             raise GoogleCredentialsError("domain-wide delegation needs a service account key, "
                                          "not authorized_user credentials")
         # The scopes were fixed when the user consented; a refresh can only narrow them.
-        return {"grant_type": "refresh_token", "client_id": self.client_id, "client_secret": self.client_secret,
-                "refresh_token": self.refresh_token, "scope": " ".join(scopes)}
+        return google.oauth2.credentials.Credentials(
+            None, refresh_token=self.refresh_token, token_uri=token_url, client_id=self.client_id,
+            client_secret=self.client_secret, scopes=list(scopes))
 
 
 Credentials = ServiceAccount | AuthorizedUser
@@ -234,6 +224,7 @@ class TokenSource:
         self.clock = clock
         self._cache: dict[tuple[tuple[str, ...], str | None], AccessToken] = {}
         self._lock = threading.Lock()
+        self._session: requests.Session | None = None
         self.fetched = 0
 
     def token(self, scopes: tuple[str, ...], subject: str | None = None) -> str:
@@ -251,38 +242,57 @@ class TokenSource:
             self._cache.pop((tuple(scopes), subject), None)
 
     def _fetch(self, scopes: tuple[str, ...], subject: str | None) -> AccessToken:
-        now = self.clock()
-        form = self.credentials.token_request(scopes=scopes, token_url=self.token_url, subject=subject, now=now)
+        credentials = self.credentials.google_credentials(scopes=scopes, token_url=self.token_url, subject=subject)
         who = self.credentials.identity + (f" as {subject}" if subject else "")
         try:
-            response = self.http.post(self.token_url, data=form, headers={"Accept": "application/json"})
-        except ApiError as exc:
-            if exc.status is not None and 400 <= exc.status < 500:
-                raise GoogleAuthError(f"token request for {who} refused: {token_error(exc)}",
-                                      status=exc.status, url=exc.url) from None
-            raise
-        try:
-            body = response.json()
-            value = body["access_token"]
-        except (ValueError, KeyError, TypeError):
+            credentials.refresh(self._transport())
+        except google.auth.exceptions.RefreshError as exc:
+            reason = str(exc.args[0]) if exc.args else type(exc).__name__
+            if getattr(exc, "retryable", False):  # 5xx or throttling that google-auth's own retries did not outlast
+                raise ApiError(f"token endpoint {exc_url(self.token_url)} failed for {who}: {reason}",
+                               url=exc_url(self.token_url)) from None
+            raise GoogleAuthError(f"token request for {who} refused: {reason}", status=400,
+                                  url=exc_url(self.token_url)) from None
+        except google.auth.exceptions.TransportError as exc:
+            raise ApiError(f"token endpoint {exc_url(self.token_url)} unreachable: {exc}",
+                           url=exc_url(self.token_url)) from None
+        if not credentials.token:
             raise GoogleAuthError(f"token endpoint {exc_url(self.token_url)} answered without an access_token",
-                                  status=response.status_code, url=exc_url(self.token_url)) from None
+                                  url=exc_url(self.token_url))
         self.fetched += 1
-        return AccessToken(value, now + float(body.get("expires_in") or 3600))
+        lifetime = 3600.0
+        if credentials.expiry is not None:  # naive UTC, as google-auth keeps it
+            now = datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
+            lifetime = (credentials.expiry - now).total_seconds()
+        return AccessToken(credentials.token, self.clock() + lifetime)
+
+    def _transport(self) -> "TokenTransport":
+        if self._session is None:
+            self._session = requests.Session()
+            self._session.headers["User-Agent"] = self.http.session.headers.get("User-Agent", "shadowai")
+        return TokenTransport(self._session, verify=self.http.verify, timeout=self.http.timeout)
+
+
+class TokenTransport(google.auth.transport.requests.Request):
+    """google-auth's requests transport with the API calls' certificate trust and timeout on every request.
+
+    A session's own ``verify`` loses to REQUESTS_CA_BUNDLE in requests, so it is passed per request as
+    ``HttpClient`` does: a CA file given for a private endpoint is honoured whatever the environment says.
+    """
+
+    def __init__(self, session: requests.Session, *, verify: bool | str, timeout: float) -> None:
+        super().__init__(session)
+        self.verify = verify
+        self.timeout = timeout
+
+    def __call__(self, url, method="GET", body=None, headers=None, timeout=None, **kwargs):
+        kwargs.setdefault("verify", self.verify)
+        return super().__call__(url, method=method, body=body, headers=headers,
+                                timeout=timeout or self.timeout, **kwargs)
 
 
 def exc_url(url: str) -> str:
     return url.split("?", 1)[0]
-
-
-def token_error(exc: ApiError) -> str:
-    """'invalid_grant: …' from an OAuth error body ({"error": …, "error_description": …}), else the message."""
-    text = str(exc)
-    error = re.search(r'"error"\s*:\s*"([^"]+)"', text)
-    description = re.search(r'"error_description"\s*:\s*"([^"]*)', text)
-    if error:
-        return error.group(1) + (f": {description.group(1)}" if description else "")
-    return f"HTTP {exc.status}"
 
 
 def api_error_reason(exc: ApiError) -> str:

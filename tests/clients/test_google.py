@@ -9,7 +9,7 @@ from scanner.clients.google import (CLOUD_READ_ONLY, REPORTS_AUDIT_READ_ONLY, Au
                                     GoogleAuthError, GoogleClient, GoogleCredentialsError, ServiceAccount,
                                     TokenSource, api_error_reason, load_credentials, parse_endpoint_overrides)
 from scanner.clients.http import ApiDenied, HttpClient, RetryPolicy
-from tests.support.google_apis import CLIENT_EMAIL, GoogleFake, error, generate_key, private_pem, service_account_info
+from tests.support.google_apis import CLIENT_EMAIL, GOOGLE_TOKEN_AUDIENCE, GoogleFake, error, generate_key, private_pem, service_account_info
 from tests.support.https_server import LocalHttpsServer
 
 
@@ -39,7 +39,7 @@ def test_a_signed_jwt_assertion_is_exchanged_for_an_access_token_the_api_accepts
     (assertion,) = google.assertions
     assert assertion["header"] == {"alg": "RS256", "typ": "JWT", "kid": service_account_info(key, "")["private_key_id"]}
     claims = assertion["claims"]
-    assert claims["iss"] == CLIENT_EMAIL and claims["aud"] == google.token_url
+    assert claims["iss"] == CLIENT_EMAIL and claims["aud"] == GOOGLE_TOKEN_AUDIENCE
     assert claims["scope"] == CLOUD_READ_ONLY and "sub" not in claims
     assert claims["exp"] - claims["iat"] == 3600
 
@@ -108,11 +108,12 @@ def test_the_access_token_is_reused_then_renewed_once_after_a_401(google, key):
     assert len(google.assertions) == 2
 
 
-def test_the_token_url_option_overrides_the_key_file_and_is_the_audience(google, key):
+def test_the_token_url_option_overrides_the_key_file_and_the_audience_stays_googles(google, key):
     credentials = ServiceAccount.from_info(service_account_info(key, "https://oauth2.googleapis.com/token"))
     tokens = TokenSource(credentials, HttpClient(verify=google.server.ca_file), token_url=google.token_url)
     assert tokens.token((CLOUD_READ_ONLY,)).startswith("ya29.")
-    assert google.assertions[0]["claims"]["aud"] == google.token_url
+    assert len(google.assertions) == 1  # posted to the local endpoint, not to Google's
+    assert google.assertions[0]["claims"]["aud"] == GOOGLE_TOKEN_AUDIENCE
 
 
 def test_authorized_user_credentials_use_the_refresh_token_grant(key):
@@ -129,7 +130,7 @@ def test_authorized_user_credentials_use_the_refresh_token_grant(key):
     assert seen[0]["grant_type"] == "refresh_token" and seen[0]["refresh_token"] == "1//rt"
     assert "1//rt" not in repr(credentials) and "cs" not in repr(credentials).replace("client", "")
     with pytest.raises(GoogleCredentialsError, match="domain-wide delegation"):
-        credentials.token_request(scopes=(REPORTS_AUDIT_READ_ONLY,), token_url="x", subject="admin@example.com", now=0)
+        credentials.google_credentials(scopes=(REPORTS_AUDIT_READ_ONLY,), token_url="x", subject="admin@example.com")
 
 
 def test_credentials_files_that_cannot_be_used_are_clear_errors_without_the_key(tmp_path, key):
