@@ -16,6 +16,7 @@ from scanner import observations as obs
 from scanner.matching.ai_names import ai_like_reason, ai_word
 from scanner.matching.dns_names import ai_like_target, ai_like_verification, owner_label
 from scanner.matching.names import app_name
+from scanner.oauth import unknown_apps
 
 if TYPE_CHECKING:
     from scanner.matching.matcher import Matcher
@@ -25,7 +26,7 @@ UNKNOWN_SUBJECT = "unknown"
 UNKNOWN_MODEL_FILE = "unknown-model-file"
 UNKNOWN_AGENT_CONFIG = "unknown-ai-agent-config"
 UNKNOWN_CLOUD_AI = "unknown-cloud-ai"  # a resource listed by a cloud AI API whose service the catalogue lacks
-UNKNOWN_OAUTH_AI_APP = "unknown-oauth-ai-app"  # an OAuth/SaaS app whose name or domains look like AI
+UNKNOWN_OAUTH_AI_APP = "unknown-oauth-ai-app"  # an OAuth/SaaS app that looks like AI or holds broad data scopes
 UNKNOWN_AI_LICENCE = "unknown-ai-licence"  # a licensed product whose name looks like AI (a Copilot SKU)
 UNKNOWN_DNS_AI = "unknown-dns-ai-record"  # a verification TXT or a CNAME/MX/SPF target whose name looks like AI
 
@@ -126,17 +127,23 @@ def _(observation: obs.OAuthGrant, matcher: "Matcher") -> Finding | None:
         matched_by = "oauth:redirect_host"
         if service_id is not None:
             break
-    if service_id is None:
-        reason = ai_like_reason(observation.app_name, observation.publisher_domain, observation.redirect_hosts)
-        if reason is None:
+    location, review = observation.location, {}
+    if service_id is None:  # outside the catalogue: an AI-like app, or one holding broad data scopes, for review
+        details = dict(observation.details)
+        if reason := ai_like_reason(observation.app_name, observation.publisher_domain, observation.redirect_hosts):
+            why = unknown_apps.AI_LIKE_NAME
+        elif broad := unknown_apps.broad_data_scopes(observation.idp, observation.scopes, details):
+            why, reason = unknown_apps.BROAD_DATA_SCOPES, broad[0]
+        else:
             return None
-        service_id, matched_by = UNKNOWN_OAUTH_AI_APP, f"oauth-ai-like:{reason}"
+        service_id, matched_by = UNKNOWN_OAUTH_AI_APP, f"{unknown_apps.MATCHED_BY[why]}:{reason}"
+        location, review = unknown_apps.app_location(location, observation.app_id), unknown_apps.review_evidence(why)
     return Finding(service_id, observation.source, observation.user or f"tenant:{observation.idp}",
-                   observation.location, observation.timestamp, matched_by,
+                   location, observation.timestamp, matched_by,
                    compact({"app_id": observation.app_id, "app_name": observation.app_name,
                             "publisher_domain": observation.publisher_domain,
                             "redirect_hosts": " ".join(observation.redirect_hosts[:5]),
-                            "scopes": " ".join(observation.scopes), **dict(observation.details)}))
+                            "scopes": " ".join(observation.scopes), **dict(observation.details), **review}))
 
 
 @match_observation.register(obs.CloudResource)

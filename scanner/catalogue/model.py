@@ -19,6 +19,7 @@ DETECTION_KINDS = (
     "secrets",
     "containers",
     "iac",
+    "models",
 )
 
 RISK_FACTS = ("trains_on_customer_data", "retention", "enterprise_tier", "hosting_country", "certifications")

@@ -7,7 +7,7 @@ Each problem is ``file: field: message``. Checks, in order:
 - no domain rule claims a shared platform (or a parent of one), and every domain rule is a registrable
   domain or a subdomain of one (the Public Suffix List shipped with ``publicsuffixlist``, never fetched);
 - no key (domain, pattern, package, env var, …) is claimed by two services;
-- secret regexes compile;
+- secret regexes compile and model patterns can be indexed;
 - every ``match`` example is attributed to this service by the real matcher and no ``no_match`` example is.
 """
 
@@ -26,6 +26,7 @@ from scanner.catalogue.loader import (Catalogue, LoadProblem, builtin_signatures
                                       service_files)
 from scanner.catalogue.model import DETECTION_KINDS, Service
 from scanner.matching.matcher import claims
+from scanner.matching.models import pattern_problem
 
 
 @lru_cache(maxsize=1)
@@ -116,6 +117,10 @@ def check_service(service: Service, catalogue: Catalogue) -> list[LoadProblem]:
             re.compile(rule["regex"])
         except re.error as exc:
             problems.append(LoadProblem(path, f"detection.secrets[{index}].regex", f"does not compile: {exc}"))
+    for index, pattern in enumerate(service.detection.get("models", ())):
+        problem = pattern_problem(pattern)
+        if problem:
+            problems.append(LoadProblem(path, f"detection.models[{index}]", f"'{pattern}': {problem}"))
     return problems
 
 

@@ -26,7 +26,10 @@ from scanner.scope.run_sources import SourceOutcome, run_source
 def scan_commands() -> dict[str, click.Command]:
     from scanner.cli.main import cli  # the group with every plugin's scan commands registered
 
-    return dict(cli.commands["scan"].commands)
+    scan = cli.get_command(click.Context(cli), "scan")
+    context = click.Context(scan)
+    commands = {name: scan.get_command(context, name) for name in scan.list_commands(context)}
+    return {name: command for name, command in commands.items() if command is not None}  # None: cannot be loaded
 
 
 def in_schema_order(sources: list[SourceConfig]) -> list[SourceConfig]:

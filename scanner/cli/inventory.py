@@ -21,7 +21,9 @@ from scanner.inventory.views import EXPORT_COLUMNS, SERVICE_COLUMNS, finding_row
 @format_option("table", "csv", "json", default="table")
 def inventory_command(db_path, signature_dirs, unsanctioned, output_format):
     """One row per AI service seen: vendor, category, sanction status, distinct subjects, sources, hits,
-    first and last seen.
+    first and last seen. For apps seen in OAuth grants (Entra ID, Google Workspace, GitHub, Slack), also the
+    number of distinct users who consented to or are assigned the app (consenting_users) and whether an admin
+    consented for the whole tenant or organisation (admin_consent).
 
     Example: shadowai inventory --unsanctioned
     """
@@ -47,7 +49,8 @@ def inventory_command(db_path, signature_dirs, unsanctioned, output_format):
 @templates_option
 def export_command(db_path, signature_dirs, output_format, out_path, bundle_path, config_path, templates_dir):
     """Export every finding (service x source x subject x location) with first/last seen, hits and the
-    runs that saw it. CSV cells that a spreadsheet would evaluate as a formula are neutralised.
+    runs that saw it. OAuth apps' findings also carry their service's consenting users and admin consent (an
+    unknown app's own). CSV cells that a spreadsheet would evaluate as a formula are neutralised.
     With --bundle, write the evidence bundle for auditors (see the README in the bundle).
     --format sarif writes the code repositories' findings as SARIF 2.1.0 for code scanning (GitHub);
     --format cyclonedx writes them as a CycloneDX 1.6 AI-BOM (SDK libraries, AI services, model files).

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 import sys
 
 import click
@@ -80,6 +81,46 @@ def fail_on_new_option(function):
         "--fail-on-new", is_flag=True,
         help="Exit 3 when this scan finds an AI service that is new to the inventory and not sanctioned.",
     )(function)
+
+
+def scan_options(function):
+    """The options every `scan <source>` command ends with: --db, --signatures, --wait, --fail-on-new, --quiet."""
+    for option in (quiet_option, fail_on_new_option, wait_option, signatures_option, db_option):
+        function = option(function)
+    return function
+
+
+def matching(pattern: str, what: str):
+    """A callback for a repeatable option whose every value must be PATTERN in full; another value is a usage
+    error: 'VALUE' is not WHAT."""
+    compiled = re.compile(pattern)
+
+    def check(_ctx, _param, values):
+        for value in values:
+            if not compiled.fullmatch(value):
+                raise click.BadParameter(f"{value!r} is not {what}")
+        return values
+    return check
+
+
+def subjects_option(function):
+    return click.option(
+        "--subjects", "subjects_file", type=click.Path(dir_okay=False, exists=True),
+        help="CSV mapping IP/CIDR to device, user and department (header: network,device,user,department).",
+    )(function)
+
+
+def subjects_from(subjects_file):
+    """The subject map of --subjects and the problems of its bad rows (None and none without the option); a map
+    that cannot be read at all is a usage error naming the option."""
+    if not subjects_file:
+        return None, []
+    from scanner.subjects import SubjectMap, SubjectMapError
+
+    try:
+        return SubjectMap.load(subjects_file)
+    except SubjectMapError as exc:
+        raise click.BadParameter(str(exc), param_hint="--subjects") from exc
 
 
 @contextlib.contextmanager

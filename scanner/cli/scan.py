@@ -10,11 +10,12 @@ import inspect
 import click
 
 from scanner.cli.configuration import config_option
+from scanner.cli.lazy_group import LazyGroup
 from scanner.cli.options import db_option, fail_on_new_option, quiet_option, signatures_option, wait_option
 from scanner.exit_codes import HELP, PRECEDENCE_HELP
 
 
-@click.group(name="scan", invoke_without_command=True)
+@click.group(name="scan", cls=LazyGroup, invoke_without_command=True)
 @config_option
 @db_option
 @signatures_option

@@ -13,8 +13,10 @@
   denied (a permission or an opt-in missing), not offered there, or failed — the module records it as a coverage
   gap and carries on. Messages quote AWS's error code and text, never a credential.
 
-Clients are cached per account, service and region; creating one is serialised (a boto3 session is not
-thread-safe), using one is not (botocore clients are).
+Clients are cached per account, service and region until ``release``; creating one is serialised per account (a
+boto3 session is not thread-safe), using one is not (botocore clients are). Sessions come from
+``aws_sessions.new_session``, so that the hundreds of clients a scan makes share what botocore would rebuild for
+each (service models, client classes, event handlers).
 """
 
 from __future__ import annotations
@@ -24,12 +26,13 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 import boto3
-import botocore.session
 from botocore import xform_name
 from botocore.config import Config
 from botocore.credentials import CredentialProvider, CredentialResolver, RefreshableCredentials
 from botocore.exceptions import (BotoCoreError, ClientError, ConnectionError as BotoConnectionError,
                                  NoCredentialsError, ProfileNotFound)
+
+from scanner.clients.aws_sessions import new_session
 
 DEFAULT_REGION = "us-east-1"  # where the global APIs (Organizations, Cost Explorer) answer
 SESSION_NAME = "shadowai-discovery"
@@ -116,9 +119,13 @@ class AwsAccount:
     via_role: str | None = None  # the role ARN assumed to reach it, None for the caller's own credentials
     _clients: dict[tuple[str, str], Any] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _regions: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict, repr=False)
 
     def client(self, service: str, region: str):
         key = (service, region)
+        found = self._clients.get(key)  # made already: no need to wait while another thread makes one
+        if found is not None:
+            return found
         with self._lock:
             found = self._clients.get(key)
             if found is None:
@@ -126,6 +133,13 @@ class AwsAccount:
                                             endpoint_url=self.endpoint_url)
                 self._clients[key] = found
             return found
+
+    def release(self, service: str, region: str) -> None:
+        """Forget the client of a service and region and close its connections: a scan makes hundreds, each
+        holding a connection pool and a copy of the session's event handlers, and uses each in one task."""
+        found = self._clients.pop((service, region), None)
+        if found is not None:
+            found.close()
 
     def partition(self, region: str) -> str:
         try:
@@ -136,7 +150,11 @@ class AwsAccount:
     def offered(self, service: str, region: str) -> bool:
         """Whether botocore's endpoint data lists the service in the region. A service it knows no regions for
         (new, or endpoint-ruleset only) is assumed offered everywhere, so nothing is skipped on a guess."""
-        regions = self.session.get_available_regions(service, partition_name=self.partition(region))
+        partition = self.partition(region)
+        regions = self._regions.get((service, partition))
+        if regions is None:
+            regions = frozenset(self.session.get_available_regions(service, partition_name=partition))
+            self._regions[(service, partition)] = regions
         return not regions or region in regions
 
     def has_client(self, service: str) -> bool:
@@ -201,7 +219,7 @@ class AwsClient:
     def __init__(self, *, profile: str | None = None, endpoint_url: str | None = None,
                  max_attempts: int = MAX_ATTEMPTS) -> None:
         try:
-            self.session = boto3.Session(profile_name=profile)
+            self.session = boto3.Session(botocore_session=new_session(), profile_name=profile)
         except ProfileNotFound as exc:
             raise AwsSetupError(str(exc)) from exc
         self.endpoint_url = endpoint_url
@@ -238,7 +256,7 @@ class AwsClient:
                     "token": credentials["SessionToken"], "expiry_time": credentials["Expiration"].isoformat()}
 
         credentials = RefreshableCredentials.create_from_metadata(fetch(), fetch, "assume-role")
-        core = botocore.session.get_session()
+        core = new_session()
         core.register_component("credential_provider", CredentialResolver([_FixedProvider(credentials)]))
         # Share the parsed service models: a hundred accounts must not load and hold a hundred copies.
         core.register_component("data_loader", self.session._session.get_component("data_loader"))

@@ -55,6 +55,11 @@ GOOGLE = {
 }
 
 ENABLED = Field("bool", "Run this source (default true); false keeps its settings without running it.")
+# The SaaS OAuth sources (entra, google, github, slack): --broad-scope-apps/--no-broad-scope-apps.
+OAUTH = {
+    "broad_scope_apps": Field("bool", "Record apps outside the catalogue that hold high-risk data scopes as "
+                                      "low-confidence unknown-oauth-ai-app findings (default true)."),
+}
 # --engine dask (scanner/cli/engine_options.py): the same scan as tasks on a Dask cluster.
 ENGINE = {
     "engine": Field("str", "local (this machine's processes) or dask (a Dask cluster: pip install "
@@ -108,22 +113,22 @@ SOURCES: dict[str, SourceSchema] = {
         "days": Field("int", "Window for consent events and sign-ins, in days."),
         "no_sign_ins": Field("bool", "Skip reading sign-ins to third-party apps."),
         "no_per_app": Field("bool", "Skip the per-app calls (application permissions, assigned users)."),
-    }),
+    } | OAUTH),
     "google": SourceSchema("google", "Google Workspace", GOOGLE | {
         "admin_email": Field("str", "Workspace admin the service account acts for (domain-wide delegation)."),
         "customer": Field("str", "Workspace customer id (default: my_customer)."),
         "days": Field("int", "How far back to read OAuth authorisations."),
         "tokens_per_user": Field("bool", "Also list every user's current OAuth tokens."),
         "workers": Field("int", "Parallel calls for tokens_per_user."),
-    }),
+    } | OAUTH),
     "github": SourceSchema("github", "GitHub organisations", {
         "orgs": Field("strings", "Organisations to read.", required=True),
         "api_url": Field("str", "REST API root (GitHub Enterprise Server: https://HOST/api/v3)."),
-    }),
+    } | OAUTH),
     "slack": SourceSchema("slack", "Slack workspaces", {
         "teams": Field("strings", "Enterprise Grid workspaces to read (needed with an org-level token)."),
         "api_url": Field("str", "Web API root."),
-    }),
+    } | OAUTH),
     "pcap": SourceSchema("pcap", "packet captures", {
         "files": Field("paths", "pcap or pcapng files (also gzipped).", required=True, positional=True),
         "subjects": Field("path", "CSV mapping IP/CIDR to device, user and department (network,device,user,"

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Iterator
 from scanner.matching import names
 from scanner.matching.host_index import HostIndex, HostMatch
 from scanner.matching.hostnames import normalise_host, suffixes
+from scanner.matching.models import ModelIndex, ModelMatch, pattern_claim
 from scanner.matching.secret_rules import SecretHit, SecretScanner
 
 if TYPE_CHECKING:
@@ -53,6 +54,8 @@ def claims(service: "Service") -> Iterator[tuple[str, str]]:
     for tool, types in detection.get("iac", {}).items():
         for resource_type in types:
             yield "iac", f"{tool}:{names.identifier(resource_type)}"
+    for pattern in detection.get("models", ()):
+        yield "models", pattern_claim(pattern)
 
 
 class Matcher:
@@ -63,6 +66,7 @@ class Matcher:
         self.txt: list[tuple[str, str | None, str]] = []
         self.secrets = SecretScanner()
         self.publisher_domains: dict[str, str] = {}
+        self.models = ModelIndex()
         self.problems: list[str] = []
         for service in catalogue.services.values():
             self._add(service)
@@ -84,6 +88,11 @@ class Matcher:
                 self.problems.append(f"{service.path}: secret rule {rule['id']}: {exc}")
         for domain in detection.get("oauth", {}).get("publisher_domains", ()):
             self.publisher_domains.setdefault(domain.lower(), service.id)
+        for pattern in detection.get("models", ()):
+            try:
+                self.models.add(pattern, service.id, service.vendor)
+            except ValueError as exc:  # reported by `catalogue validate`; the other patterns still work
+                self.problems.append(f"{service.path}: {exc}")
         for kind, key in claims(service):
             if kind in {"oauth", "cloud", "packages", "imports", "env_vars", "containers", "iac"}:
                 self.exact.setdefault(kind, {}).setdefault(key, service.id)
@@ -146,6 +155,16 @@ class Matcher:
     def match_iac(self, tool: str, resource_type: str) -> str | None:
         return self._exact("iac", [f"{tool}:{names.identifier(resource_type)}"])
 
+    def match_model(self, model_id: str, provider_hint: str | None = None) -> str | None:
+        """The service of the vendor whose model family an id names: 'us.anthropic.claude-…' -> anthropic-api.
+        ``provider_hint`` is a publisher named beside the id (an Azure deployment's model format)."""
+        found = self.models.match(model_id, provider_hint or None)
+        return found.service_id if found else None
+
+    def model_match(self, model_id: str, provider_hint: str | None = None) -> ModelMatch | None:
+        """As ``match_model``, with the pattern that matched and how sure the match is."""
+        return self.models.match(model_id, provider_hint or None)
+
     def find_secrets(self, text: str) -> list[SecretHit]:
         return self.secrets.scan(text)
 
@@ -169,6 +188,9 @@ class Matcher:
             return one(self.match_container(example))
         if kind == "secrets":
             return {hit.service_id for hit in self.find_secrets(example)}
+        if kind == "models":  # 'model id', or 'provider hint|model id'
+            hint, _, model = example.rpartition("|")
+            return one(self.match_model(model, hint.strip() or None))
         prefix, _, value = example.partition(":")
         if kind == "oauth" and prefix in ("app_name", "publisher_domain", "client_id"):
             return one(self.match_oauth(**{prefix: value}))

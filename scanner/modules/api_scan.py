@@ -18,7 +18,7 @@ import sqlite_utils
 
 from scanner.catalogue.loader import Catalogue
 from scanner.clients.http import ApiDenied, ApiError, ApiNotFound
-from scanner.findings import match_observation
+from scanner.findings import Finding, match_observation
 from scanner.interruption import StopFlag
 from scanner.inventory.runs import Run, finish_run, start_run
 from scanner.inventory.store import FindingBatch, commit_batch
@@ -38,9 +38,11 @@ class ApiScanResult:
 class ApiScan:
     def __init__(self, db: sqlite_utils.Database, catalogue: Catalogue, module: str, *,
                  parameters: dict[str, Any], stop: StopFlag | None = None,
-                 on_error: Callable[[str, str], None] | None = None) -> None:
+                 on_error: Callable[[str, str], None] | None = None,
+                 keep: Callable[[Finding], bool] | None = None) -> None:
         self.db = db
         self.matcher = catalogue.matcher
+        self.keep = keep or (lambda finding: True)  # a module's switch, e.g. leaving broad-scope apps out
         self.stop = stop if stop is not None else StopFlag()
         self.on_error = on_error or (lambda where, message: None)
         self.batch = FindingBatch()
@@ -72,7 +74,7 @@ class ApiScan:
                     observations = []
                 for observation in observations:
                     finding = match_observation(observation, self.matcher)
-                    if finding is not None:
+                    if finding is not None and self.keep(finding):
                         if subject is not None:
                             finding = replace(finding, subject=subject(finding.subject))
                         self.batch.add(finding)

@@ -9,6 +9,7 @@ from functools import lru_cache
 import pluggy
 
 from scanner.plugins import hookspecs
+from scanner.plugins.lazy_commands import LazyCommand
 
 DEFAULT_PLUGINS = (
     "scanner.modules.logs.plugin",
@@ -57,6 +58,11 @@ def plugin_manager() -> pluggy.PluginManager:
 
 def call_each(hook_name: str, **kwargs) -> list:
     """Call one hook on every plugin, keeping the results of those that work and recording the failures."""
+    return [result for _, result in call_each_by_plugin(hook_name, **kwargs)]
+
+
+def call_each_by_plugin(hook_name: str, **kwargs) -> list[tuple[str, object]]:
+    """(plugin name, result) of one hook on every plugin, in registration order; failures are recorded."""
     results = []
     hook = getattr(plugin_manager().hook, hook_name)
     for implementation in reversed(hook.get_hookimpls()):  # registration order
@@ -66,12 +72,38 @@ def call_each(hook_name: str, **kwargs) -> list:
             plugin_failures[implementation.plugin_name] = f"{hook_name} failed: {type(exc).__name__}: {exc}"
             continue
         if result is not None:
-            results.append(result)
+            results.append((implementation.plugin_name, result))
     return results
+
+
+def lazy_scan_commands() -> list[tuple[str, LazyCommand]]:
+    """(plugin name, entry) of every `shadowai scan` command registered lazily, in registration order; a
+    plugin that returns anything but LazyCommand entries is recorded as failing and its entries are skipped."""
+    entries = []
+    for plugin, result in call_each_by_plugin("register_lazy_scan_commands"):
+        items = list(result) if isinstance(result, (list, tuple)) else [result]
+        wrong = [item for item in items if not isinstance(item, LazyCommand)]
+        if wrong:
+            plugin_failures[plugin] = (f"register_lazy_scan_commands returned a {type(wrong[0]).__name__}, "
+                                       "not a list of LazyCommand")
+            continue
+        entries += [(plugin, item) for item in items]
+    return entries
+
+
+def check_lazy_commands() -> None:
+    """Import every lazily registered command once, recording the plugin of any that cannot be imported (for
+    `shadowai plugins`: a broken command is otherwise only seen when it is called)."""
+    for plugin, entry in lazy_scan_commands():
+        try:
+            entry.load()
+        except Exception as exc:  # noqa: BLE001 — any import failure of one command
+            plugin_failures[plugin] = entry.problem(exc)
 
 
 def describe_plugins() -> list[dict[str, object]]:
     manager = plugin_manager()
+    check_lazy_commands()
     described = []
     for name, plugin in sorted(manager.list_name_plugin(), key=lambda item: item[0]):
         described.append({

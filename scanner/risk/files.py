@@ -20,7 +20,7 @@ from scanner.risk.scoring import RULES
 SHEET = "Risk register"
 GUIDE_SHEET = "How to read"
 WIDE = {"risk_statement": 70, "suggested_treatment": 50, "scoring": 40, "notes": 40, "treatment": 40,
-        "evidence_findings": 30, "annex_a": 24}
+        "evidence_findings": 30, "annex_a": 24, "risky_scopes": 40}
 
 
 class RegisterFileError(Exception):
@@ -62,7 +62,7 @@ def read_register(path: str | Path) -> tuple[list[dict[str, Any]], list[str]]:
 
 
 NUMERIC = frozenset({"likelihood", "impact", "inherent_score", "residual_score", "users", "devices", "accounts",
-                     "repos", "hits"})
+                     "repos", "hits", "consenting_users"})
 
 
 def cell(value: Any, column: str) -> Any:

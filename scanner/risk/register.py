@@ -16,7 +16,10 @@ from typing import Any
 import sqlite_utils
 
 from scanner.catalogue.loader import Catalogue
-from scanner.inventory.service_evidence import fold
+from scanner.inventory.oauth_grants import GrantFigures, figures, grant_rows
+from scanner.inventory.oauth_grants import lookup as grant_lookup
+from scanner.inventory.service_evidence import evidence_of, fold
+from scanner.oauth.unknown_apps import BROAD_DATA_SCOPES
 from scanner.risk.scoring import score
 from scanner.risk.templates import RiskTemplate, TemplateError, applicable, fill, load_templates
 from scanner.scope.draft import ServiceDescriber, ServiceLine
@@ -27,6 +30,7 @@ REGISTER_COLUMNS = [
     "suggested_treatment", "annex_a",
     "owner", "treatment", "status", "residual_score", "notes",
     "users", "devices", "accounts", "repos", "sources", "first_seen", "last_seen", "hits",
+    "consenting_users", "admin_consent", "scope_risk", "risky_scopes",
     "evidence_findings", "evidence_runs", "generated_at", "no_longer_seen",
 ]
 # Columns a person edits: a merge keeps their values (a non-empty cell is never replaced).
@@ -34,6 +38,8 @@ HUMAN_COLUMNS = ("owner", "treatment", "status", "residual_score", "notes")
 INITIAL_STATUS = "new"
 STATUSES = ("new", "open", "accepted", "treating", "treated", "closed")
 MAX_EVIDENCE_IDS = 50
+MAX_SCOPES = 10  # riskiest scopes shown in the risky_scopes column, high first
+MAX_STATED_SCOPES = 5  # and in the risk statement
 
 
 def risk_id(line: ServiceLine) -> str:
@@ -54,11 +60,35 @@ def listed(values, limit: int = MAX_EVIDENCE_IDS) -> str:
     return text + (f" … (+{len(values) - limit} more)" if len(values) > limit else "")
 
 
-def register_row(line: ServiceLine, templates: dict[str, RiskTemplate], today: dt.date, generated_at: str
-                 ) -> dict[str, Any]:
+def grant_columns(grants: GrantFigures | None) -> dict[str, Any]:
+    """Consenting users, admin consent and the riskiest scopes of an OAuth app; empty for a service without."""
+    if grants is None:
+        return {"consenting_users": "", "admin_consent": "", "scope_risk": "", "risky_scopes": ""}
+    return {**grants.columns(), "scope_risk": grants.scope_risk or "",
+            "risky_scopes": listed(grants.risky_scopes, MAX_SCOPES)}
+
+
+def scope_statement(line: ServiceLine, grants: GrantFigures | None) -> str:
+    """A sentence naming the riskiest scopes of the line's OAuth app, and why an unknown app is in the register
+    when it is for its scopes alone; empty without medium- or high-risk scopes."""
+    if grants is None or grants.scope_risk is None:
+        return ""
+    text = (f"Its OAuth app holds {grants.scope_risk}-risk scopes: "
+            f"{listed(grants.risky_scopes, MAX_STATED_SCOPES)}.")
+    if line.unknown and line.rows and evidence_of(line.rows[0]).get("reason") == BROAD_DATA_SCOPES:
+        text = ("It is listed for review for the broad data access it holds, not for a name that says AI "
+                "(low confidence). " + text)
+    return text
+
+
+def register_row(line: ServiceLine, templates: dict[str, RiskTemplate], today: dt.date, generated_at: str,
+                 grants: GrantFigures | None = None) -> dict[str, Any]:
+    """One risk; ``grants``: the OAuth figures of its service or unknown app (from the line's own rows when not
+    given)."""
+    grants = grants or figures(line.rows, per_app=False).get(line.service_id)
     used = [templates[template_id] for template_id in applicable(line)]
     try:
-        statement = "\n".join(fill(t.statement, line) for t in used)
+        statement = "\n".join([*(fill(t.statement, line) for t in used), scope_statement(line, grants)]).strip()
         treatment = " ".join(dict.fromkeys(fill(t.treatment, line) for t in used))
     except (ValueError, IndexError) as exc:
         raise TemplateError(f"risk templates: a placeholder cannot be filled: {exc}") from None
@@ -75,7 +105,7 @@ def register_row(line: ServiceLine, templates: dict[str, RiskTemplate], today: d
         "owner": line.owner, "treatment": "", "status": INITIAL_STATUS, "residual_score": "", "notes": "",
         "users": line.count("users"), "devices": line.count("devices"), "accounts": line.count("accounts"),
         "repos": line.count("repos"), "sources": ", ".join(line.sources), "first_seen": line.first_seen or "",
-        "last_seen": line.last_seen or "", "hits": line.hits,
+        "last_seen": line.last_seen or "", "hits": line.hits, **grant_columns(grants),
         "evidence_findings": listed(evidence_ids), "evidence_runs": listed(runs),
         "generated_at": generated_at, "no_longer_seen": "",
     }
@@ -98,5 +128,8 @@ def build_register(db: sqlite_utils.Database, catalogue: Catalogue, *, templates
     today = today or dt.date.today()
     templates = load_templates(templates_dir)
     generated_at = today.isoformat()
-    rows = [register_row(line, templates, today, generated_at) for line in service_lines(db, catalogue)]
+    grants = figures(grant_rows(db))  # an unknown app's figures span all its findings, not only the line's
+    rows = [register_row(line, templates, today, generated_at,
+                         grant_lookup(grants, line.rows[0]) if line.rows else None)
+            for line in service_lines(db, catalogue)]
     return sorted(rows, key=lambda r: (-r["inherent_score"], r["risk_id"]))

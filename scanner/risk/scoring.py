@@ -11,6 +11,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
+from scanner.inventory.oauth_grants import GrantFigures, figures
+from scanner.oauth.tiers import HIGH, MEDIUM
+
 if TYPE_CHECKING:
     from scanner.scope.draft import ServiceLine
 
@@ -32,6 +35,21 @@ MEDIUM_DATA_CATEGORIES = frozenset({
     "ai-gateway", "sales-marketing", "security-assistant", "app-builder", "presentation-design",
 })
 TRAINING_RISK = frozenset({"yes", "opt-out", "depends-on-plan", "unknown"})
+
+
+def grants(line: "ServiceLine") -> GrantFigures | None:
+    """What the line's OAuth grant findings say (scopes, admin consent), or None when it has none."""
+    return figures(line.rows, per_app=False).get(line.service_id)
+
+
+def scope_risk(line: "ServiceLine") -> str | None:
+    found = grants(line)
+    return found.scope_risk if found else None
+
+
+def org_wide(line: "ServiceLine") -> bool:
+    found = grants(line)
+    return bool(found and found.admin_consent)
 
 
 def subjects(line: "ServiceLine") -> int:
@@ -66,6 +84,8 @@ RULES: tuple[Rule, ...] = (
          lambda s, _: s.status in ("unsanctioned", "blocked")),
     Rule("L4-recent", "likelihood", 1, f"seen in the last {RECENT_DAYS} days", recent),
     Rule("L5-volume", "likelihood", 1, "100 or more recorded hits", lambda s, _: s.hits >= 100),
+    Rule("L6-org-wide-grant", "likelihood", 1, "an admin granted its OAuth app for the whole tenant or "
+         "organisation, or it is installed org-wide", lambda s, _: org_wide(s)),
     Rule("I1-sensitive-category", "impact", 2, "its category usually receives broad or sensitive data "
          "(meetings, mail, documents, people, legal, medical, customer records, agents acting for a user)",
          lambda s, _: s.category in HIGH_DATA_CATEGORIES),
@@ -78,6 +98,10 @@ RULES: tuple[Rule, ...] = (
     Rule("I5-exposed-key", "impact", 2, "an API key for it was found in code", lambda s, _: s.exposed_keys > 0),
     Rule("I6-model-file", "impact", 2, "a model file of unknown origin (loading some formats runs code)",
          lambda s, _: s.service_id == "unknown-model-file"),
+    Rule("I7-broad-scopes", "impact", 2, "its OAuth app holds high-risk data scopes (mail, files, messages, code, "
+         "administration)", lambda s, _: scope_risk(s) == HIGH),
+    Rule("I8-scopes", "impact", 1, "its OAuth app holds medium-risk scopes at most (calendars, contacts, the "
+         "directory, lasting access)", lambda s, _: scope_risk(s) == MEDIUM),
 )
 
 

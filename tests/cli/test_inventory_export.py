@@ -33,7 +33,8 @@ def test_export_columns_are_the_documented_ones(tmp_path, db_path):
     rows = list(csv.DictReader(io.StringIO(text)))
     assert list(rows[0]) == [
         "service_id", "service_name", "vendor", "category", "sanction_status", "source", "subject", "location",
-        "first_seen", "last_seen", "hits", "first_run", "last_run", "matched_by", "evidence", "finding_id"]
+        "first_seen", "last_seen", "hits", "first_run", "last_run", "matched_by", "evidence", "finding_id",
+        "consenting_users", "admin_consent"]
     assert (rows[0]["service_id"], rows[0]["hits"], rows[0]["sanction_status"]) == ("claude", "2", "unsanctioned")
 
 

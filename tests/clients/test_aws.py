@@ -57,3 +57,17 @@ def test_a_list_without_a_botocore_paginator_is_followed_by_its_token(aws):
     pages = list(account.pages("kendra", "ListIndices", "us-east-1"))
 
     assert [item["Id"] for page in pages for item in page["IndexConfigurationSummaryItems"]] == ["a", "b", "c"]
+
+
+def test_a_released_client_is_forgotten_and_the_next_call_makes_a_new_one(aws):
+    aws.answer("kendra", "ListIndices", {"IndexConfigurationSummaryItems": [{"Id": "a"}]})
+    account = AwsClient().caller()
+    first = account.client("kendra", "us-east-1")
+    assert account.client("kendra", "us-east-1") is first
+
+    account.release("kendra", "us-east-1")
+    account.release("kendra", "us-east-1")  # twice, or for a client never made: nothing to do
+
+    assert account.client("kendra", "us-east-1") is not first
+    assert [page["IndexConfigurationSummaryItems"] for page in account.pages("kendra", "ListIndices", "us-east-1")] \
+        == [[{"Id": "a"}]]

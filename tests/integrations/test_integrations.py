@@ -55,7 +55,7 @@ def shadowai_invocations(shell: str) -> list[list[str]]:
 
 
 def sarif_export_exists() -> bool:
-    export = cli.commands["export"]
+    export = cli.get_command(click.Context(cli), "export")
     formats = next(p for p in export.params if p.name == "output_format")
     return "sarif" in formats.type.choices
 

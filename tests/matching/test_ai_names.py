@@ -45,9 +45,9 @@ def test_an_ai_like_grant_outside_the_catalogue_is_an_unknown_oauth_ai_app_findi
                        details=(("kind", "delegated"),))
     finding = match_observation(grant, catalogue.matcher)
     assert finding.service_id == UNKNOWN_OAUTH_AI_APP and finding.matched_by == "oauth-ai-like:name:ai"
-    assert finding.subject == "ann@example.com"
+    assert finding.subject == "ann@example.com" and finding.location == f"tenant-1#{grant.app_id}"
     assert finding.evidence == {"app_id": grant.app_id, "app_name": "Contoso Notes AI", "scopes": "Mail.Read",
-                                "kind": "delegated"}
+                                "kind": "delegated", "reason": "ai-like-name", "confidence": "medium"}
 
 
 def test_a_catalogue_app_wins_over_the_ai_like_fallback_and_a_plain_app_is_no_finding(catalogue):

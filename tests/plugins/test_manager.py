@@ -22,7 +22,7 @@ def test_builtin_modules_are_listed_as_plugins():
     rows = json.loads(shadowai("plugins", "--format", "json").stdout)
     logs = next(r for r in rows if r["name"] == "scanner.modules.logs.plugin")
     assert logs["builtin"] is True
-    assert "register_log_formats" in logs["hooks"] and "register_scan_commands" in logs["hooks"]
+    assert "register_log_formats" in logs["hooks"] and "register_lazy_scan_commands" in logs["hooks"]
 
 
 def test_a_third_party_plugin_from_the_entry_point_group_adds_a_log_format(tmp_path, monkeypatch, fresh_manager):
@@ -79,3 +79,18 @@ def test_a_plugin_that_fails_to_load_is_reported_and_the_rest_still_works(tmp_pa
     broken = next(r for r in rows if r["name"] == "broken")
     assert "ModuleNotFoundError" in broken["problem"]
     assert "squid-native" in [f.name for f in log_formats()]
+
+
+def test_a_plugin_returning_anything_but_lazy_commands_is_reported_and_the_others_still_register(fresh_manager):
+    from scanner.plugins.hookspecs import hookimpl
+
+    class ReturnsTuples:
+        @hookimpl
+        def register_lazy_scan_commands(self):
+            return [("mine", "shadowai_mine.command:mine_command", "A tuple, not a LazyCommand.")]
+
+    manager.plugin_manager().register(ReturnsTuples(), name="tuples")
+    names = [entry.name for _, entry in manager.lazy_scan_commands()]
+    assert "mine" not in names and names.count("repo") == 1
+    assert manager.plugin_failures["tuples"] == ("register_lazy_scan_commands returned a tuple, not a list of "
+                                                 "LazyCommand")

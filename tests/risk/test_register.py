@@ -69,3 +69,47 @@ def test_a_users_template_folder_changes_the_wording(tmp_path, db, catalogue):
     row = rows_by_id(db, catalogue, templates_dir=mine)["AIR-chatgpt"]
     assert row["risk_statement"].startswith("Staff paste data (prompts, files, code) to ChatGPT")
     shutil.rmtree(mine)
+
+
+def test_oauth_apps_show_consenting_users_admin_consent_and_their_riskiest_scopes(db, catalogue):
+    def oauth(service_id, subject, scopes, location="t/oauth2PermissionGrants", **evidence):
+        return seen(service_id, subject, source="entra", location=location, matched_by="oauth",
+                    evidence={"scopes": scopes, **evidence})
+    gpt = dict(matched_by="oauth-ai-like:name:gpt")
+    add_findings(db, [
+        oauth("fireflies-ai", "tenant:entra", "User.Read Calendars.Read offline_access"),
+        oauth("fireflies-ai", "carol@x.com", "", location="t/appRoleAssignedTo", grant="assignment"),
+        oauth("fireflies-ai", "bob@x.com", "", location="t/signIns", grant="sign-in"),
+        seen("unknown-oauth-ai-app", "ann@x.com", source="entra", location="t/grants#gpt",
+             evidence={"app_id": "gpt", "scopes": "Mail.Read Files.Read.All Calendars.Read"}, **gpt),
+        seen("unknown-oauth-ai-app", "bob@x.com", source="entra", location="t/grants#gpt",
+             evidence={"app_id": "gpt", "scopes": "Mail.Read"}, **gpt),
+        seen("chatgpt", "ann", matched_by="domains:chatgpt.com"),
+    ], module="entra")
+    rows = rows_by_id(db, catalogue)
+    fireflies = rows["AIR-fireflies-ai"]
+    assert (fireflies["consenting_users"], fireflies["admin_consent"]) == (1, "yes")
+    assert (fireflies["scope_risk"], fireflies["risky_scopes"]) == ("medium", "Calendars.Read, offline_access")
+    assert "L6-org-wide-grant +1" in fireflies["scoring"] and "I8-scopes +1" in fireflies["scoring"]
+    assert fireflies["risk_statement"].endswith(
+        "\nIts OAuth app holds medium-risk scopes: Calendars.Read, offline_access.")
+    unknown = [row for rid, row in rows.items() if rid.startswith("AIR-unknown-oauth-ai-app-")]
+    assert len(unknown) == 2 and all(row["consenting_users"] == 2 for row in unknown)  # the app's, not the line's
+    assert {row["risky_scopes"] for row in unknown} == {"Files.Read.All, Mail.Read, Calendars.Read"}
+    assert all("I7-broad-scopes +2" in row["scoring"] for row in unknown)
+    assert all("holds high-risk scopes: Files.Read.All, Mail.Read, Calendars.Read." in row["risk_statement"]
+               for row in unknown)
+    chatgpt = rows["AIR-chatgpt"]
+    assert (chatgpt["consenting_users"], chatgpt["admin_consent"], chatgpt["scope_risk"]) == ("", "", "")
+    assert "OAuth" not in chatgpt["risk_statement"]
+
+
+def test_an_app_kept_for_its_broad_scopes_alone_says_so_in_its_statement(db, catalogue):
+    add_findings(db, [seen("unknown-oauth-ai-app", "tenant:entra", source="entra", location="t/grants#hr",
+                           matched_by="oauth-broad-scopes:Mail.Read",
+                           evidence={"app_id": "hr", "app_name": "Contoso HR", "scopes": "User.Read Mail.Read",
+                                     "reason": "broad-data-scopes", "confidence": "low"})], module="entra")
+    [row] = [row for rid, row in rows_by_id(db, catalogue).items() if rid.startswith("AIR-unknown-oauth-ai-app-")]
+    assert "for the broad data access it holds, not for a name that says AI (low confidence)" in row["risk_statement"]
+    assert row["risk_statement"].endswith("Its OAuth app holds high-risk scopes: Mail.Read.")
+    assert (row["admin_consent"], row["consenting_users"], row["scope_risk"]) == ("yes", 0, "high")

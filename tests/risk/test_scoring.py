@@ -1,6 +1,7 @@
 """Additive scoring rules, and their documentation."""
 
 import datetime as dt
+import json
 import re
 from pathlib import Path
 
@@ -55,3 +56,22 @@ def test_every_rule_and_template_is_documented():
         assert row, f"{rule.id} is not documented with its axis and points in reports/risk-register.md"
     for template_id in TEMPLATE_IDS:
         assert f"| `{template_id}` |" in DOC, template_id
+
+
+def oauth_row(subject, scopes, **evidence):
+    return {"service_id": "x", "source": "entra", "subject": subject, "location": "t/oauth2PermissionGrants",
+            "matched_by": "oauth", "evidence": json.dumps({"scopes": scopes, **evidence})}
+
+
+def test_high_risk_scopes_raise_impact_by_two_and_medium_ones_by_one():
+    broad = score(line(rows=[oauth_row("ann@x.com", "User.Read Mail.Read"), oauth_row("bob@x.com", "User.Read")]),
+                  TODAY)
+    assert broad.impact == 3 and "I7-broad-scopes +2" in broad.fired and broad.likelihood == 1
+    calendars = score(line(rows=[oauth_row("ann@x.com", "Calendars.Read offline_access")]), TODAY)
+    assert calendars.impact == 2 and calendars.fired == ("I8-scopes +1",)
+    assert score(line(rows=[oauth_row("ann@x.com", "User.Read openid")]), TODAY).impact == 1
+
+
+def test_an_org_wide_grant_raises_likelihood():
+    result = score(line(rows=[oauth_row("tenant:entra", "User.Read")]), TODAY)
+    assert result.likelihood == 2 and result.fired == ("L6-org-wide-grant +1",)

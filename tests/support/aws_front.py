@@ -14,7 +14,8 @@ the signing service (``…/us-east-1/bedrock/aws4_request``), and the operation 
 - forwards everything else to moto byte for byte, Host and signature included (moto's IAM enforcement still
   sees the original request).
 
-Every request is logged as (service, operation, region) so tests can assert what was called.
+Every request is logged as (service, operation, region) so tests can assert what was called; ``GET
+/__front__/calls`` answers how many (for a front in another process, as the benchmark runs it).
 """
 
 from __future__ import annotations
@@ -120,6 +121,10 @@ class AwsFront:
             do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_GET
 
             def handle_any(self) -> None:
+                if self.path == "/__front__/calls":
+                    with front.lock:
+                        count = len(front.calls)
+                    return self.reply(200, json.dumps({"calls": count}).encode(), {"Content-Type": "application/json"})
                 if front.latency:
                     time.sleep(front.latency)
                 length = int(self.headers.get("Content-Length") or 0)

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import sys
-
 import click
 
-from scanner.cli import reporting
-from scanner.cli.options import (catalogue_from, db_option, echo_error, fail_on_new_option, quiet_option,
-                                 scan_exit_code, scan_session, signatures_option, wait_option)
-from scanner.inventory.changes import known_services, new_unsanctioned
+from scanner.cli.options import catalogue_from, echo_error, scan_options
+from scanner.cli.scan_runner import run_scan
 from scanner.modules.aws.resources import CLIENTS
 from scanner.modules.aws.scan import DEFAULT_CONCURRENCY, DEFAULT_MAX_TRAIL_EVENTS
 
@@ -48,11 +44,7 @@ def service_list(ctx, param, value):
               help="Read the last 30 days' spend per AI service from Cost Explorer (USD 0.01 per request).")
 @click.option("--endpoint-url", metavar="URL", envvar="AWS_ENDPOINT_URL",
               help="Send every AWS call to this endpoint (a test server or a VPC endpoint proxy).")
-@db_option
-@signatures_option
-@wait_option
-@fail_on_new_option
-@quiet_option
+@scan_options
 def aws_command(profile, org_role, regions, services, concurrency, cloudtrail, max_trail_events, cost,
                 endpoint_url, db_path, signature_dirs, wait, fail_on_new, quiet):
     """Read AWS accounts for AI resources: Bedrock (custom and imported models, customisation and batch jobs,
@@ -71,16 +63,14 @@ def aws_command(profile, org_role, regions, services, concurrency, cloudtrail, m
     options = AwsScanOptions(profile=profile, endpoint_url=endpoint_url, org_role=org_role, regions=regions,
                              services=services, concurrency=concurrency, cloudtrail=cloudtrail, cost=cost,
                              max_trail_events=max_trail_events)
-    with scan_session(db_path, wait) as (db, stop):
-        before = known_services(db)
-        result = AwsScan(db, catalogue, options, stop=stop, on_gap=echo_error).run()
-        new = new_unsanctioned(db, catalogue, before)
+    run_scan(db_path, wait, catalogue, fail_on_new=fail_on_new,
+             scan=lambda db, stop: AwsScan(db, catalogue, options, stop=stop, on_gap=echo_error).run(),
+             summary=summary)
+
+
+def summary(result) -> str:
     counts = result.counts
-    reporting.info(
-        f"run {result.run_id} {result.status}: {counts.get('accounts', 0)} accounts, "
-        f"{counts.get('account_regions', 0)} account-regions, {counts.get('resources', 0)} AI resources, "
-        f"{counts.get('bedrock_invocations', 0)} Bedrock invocations, {counts.get('spend_lines', 0)} spend lines, "
-        f"{result.gaps} coverage gaps, {result.errors} errors",
-        run_id=result.run_id, status=result.status, counts=counts,
-    )
-    sys.exit(scan_exit_code(result.status, new if fail_on_new else []))
+    return (f"{counts.get('accounts', 0)} accounts, {counts.get('account_regions', 0)} account-regions, "
+            f"{counts.get('resources', 0)} AI resources, {counts.get('bedrock_invocations', 0)} Bedrock "
+            f"invocations, {counts.get('spend_lines', 0)} spend lines, {result.gaps} coverage gaps, "
+            f"{result.errors} errors")

@@ -3,10 +3,11 @@
 The plan: the caller's account, or with an organisation role every ACTIVE account of the organisation (each
 reached with STS AssumeRole); per account its enabled regions (or ``--regions``); per region one task for each
 service client (its listers run in turn) and one for CloudTrail; once, Cost Explorer. Tasks run in worker
-threads and only talk to AWS; the main thread matches their observations, writes them, and records gaps, so the
-inventory is touched from one thread. A region where botocore's endpoint data says a service is not offered is
-not called (counted as ``service_regions_not_offered``); every call that fails is a coverage gap naming the
-account, the API and the regions, grouped so that one denial across seventeen regions is one line.
+threads and only talk to AWS, each releasing its client when it ends; the main thread matches their
+observations, writes them, and records gaps, so the inventory is touched from one thread. A region where
+botocore's endpoint data says a service is not offered is not called (counted as
+``service_regions_not_offered``); every call that fails is a coverage gap naming the account, the API and the
+regions, grouped so that one denial across seventeen regions is one line.
 
 SIGTERM/SIGINT: tasks not started are cancelled, running ones stop after their current page, what was read is
 committed and the run is recorded as interrupted.
@@ -14,9 +15,10 @@ committed and the run is recorded as interrupted.
 
 from __future__ import annotations
 
+import queue
 import time
 import traceback
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Callable
@@ -31,6 +33,7 @@ from scanner.interruption import StopFlag
 from scanner.inventory.runs import Run, finish_run, start_run
 from scanner.inventory.store import FindingBatch, commit_batch
 from scanner.modules.aws import resources, usage
+from scanner.modules.cloud_models import vendor_finding
 
 SOURCE = resources.SOURCE
 DEFAULT_CONCURRENCY = 16
@@ -133,9 +136,14 @@ class AwsScan:
         """Run every task; True when stopped by a signal."""
         with ThreadPoolExecutor(max_workers=self.options.concurrency, thread_name_prefix="aws") as pool:
             pending: set[Future] = set()
+            # Each future puts itself here when done, so handling one costs the same with ten or a thousand
+            # pending (``wait()`` over the whole pending set, once per completion, does not).
+            finished: queue.SimpleQueue[Future] = queue.SimpleQueue()
 
             def submit(task: Callable[[], Outcome]) -> None:
-                pending.add(pool.submit(self.guarded, task))
+                future = pool.submit(self.guarded, task)
+                pending.add(future)
+                future.add_done_callback(finished.put)
 
             for missing in [name for name in self.options.services if not caller.has_client(name)]:
                 self.gap(run, f"aws {missing} (every account)", "this boto3 has no client for it; upgrade boto3")
@@ -144,8 +152,12 @@ class AwsScan:
             if self.options.cost:
                 submit(lambda: self.spend(caller))
             while pending:
-                done, pending = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
-                for future in done:
+                try:
+                    future = finished.get(timeout=0.5)
+                except queue.Empty:
+                    pass
+                else:
+                    pending.discard(future)
                     outcome = future.result()
                     self.absorb(run, outcome)
                     for task in outcome.follow_up:
@@ -224,6 +236,14 @@ class AwsScan:
         if not account.offered(service, region):
             outcome.count("service_regions_not_offered")
             return outcome
+        try:
+            self.read_service(account, region, service, outcome)
+        finally:
+            account.release(service, region)  # the only task that uses this client
+        return outcome
+
+    def read_service(self, account: AwsAccount, region: str, service: str, outcome: Outcome) -> None:
+        """The listers of one service client in one region, in turn (and Bedrock's invocation logging)."""
         stopped = lambda: bool(self.stop)  # noqa: E731
         for lister in resources.LISTERS:
             if lister.client != service or self.stop:
@@ -245,7 +265,6 @@ class AwsScan:
                 if logging is not None:
                     outcome.observations.append(logging)
                     outcome.count("resources")
-        return outcome
 
     def trail(self, account: AwsAccount, region: str) -> Outcome:
         outcome = Outcome()
@@ -257,6 +276,8 @@ class AwsScan:
         except AwsCallFailed as exc:
             outcome.failures.append(exc)
             return outcome
+        finally:
+            account.release("cloudtrail", region)  # the only task that uses this client
         outcome.observations += result.observations
         outcome.count("trail_events", result.events)
         outcome.count("bedrock_invocations", sum(item.count for item in result.observations))
@@ -298,6 +319,10 @@ class AwsScan:
             if finding is not None:
                 self.batch.add(finding)
                 run.count("findings")
+            vendor = vendor_finding(observation, finding, self.matcher)
+            if vendor is not None:
+                self.batch.add(vendor)
+                run.count("model_vendor_findings")
         if len(self.batch) >= COMMIT_EVERY or (len(self.batch) and time.monotonic() - self.committed > COMMIT_SECONDS):
             commit_batch(self.db, run, self.batch, snapshot=True)
             self.committed = time.monotonic()

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import sys
-
 import click
 
-from scanner.cli import reporting
 from scanner.cli.microsoft_options import described, microsoft_client, microsoft_options
-from scanner.cli.options import (catalogue_from, db_option, echo_error, fail_on_new_option, quiet_option,
-                                 scan_exit_code, scan_session, signatures_option, wait_option)
-from scanner.inventory.changes import known_services, new_unsanctioned
+from scanner.cli.options import catalogue_from, echo_error, scan_options
+from scanner.cli.scan_runner import run_scan
+
+RESOURCE_COUNTS = ("cognitive_accounts", "model_deployments", "foundry_projects", "ml_workspaces", "ml_endpoints",
+                   "ml_deployments", "other_resources")
 
 
 @click.command(name="azure")
@@ -21,11 +20,7 @@ from scanner.inventory.changes import known_services, new_unsanctioned
 @click.option("--no-usage", is_flag=True, help="Skip the token and call counts per deployment (Azure Monitor).")
 @click.option("--no-cost", is_flag=True, help="Skip the cost per AI resource (Cost Management).")
 @microsoft_options
-@db_option
-@signatures_option
-@wait_option
-@fail_on_new_option
-@quiet_option
+@scan_options
 def azure_command(subscriptions, days, no_usage, no_cost, tenant_id, client_id, certificate_path, authority_url,
                   graph_url, arm_url, ca_bundle, db_path, signature_dirs, wait, fail_on_new, quiet):
     """Read every Azure subscription the app registration can see: Cognitive Services / AI Services accounts by
@@ -44,21 +39,15 @@ def azure_command(subscriptions, days, no_usage, no_cost, tenant_id, client_id, 
     client = microsoft_client(tenant_id, client_id, certificate_path, authority_url, graph_url, arm_url, ca_bundle)
     catalogue = catalogue_from(signature_dirs)
     options = AzureOptions(subscriptions=tuple(subscriptions), usage=not no_usage, cost=not no_cost, days=days)
-    with scan_session(db_path, wait) as (db, stop):
-        before = known_services(db)
-        scan = AzureScan(db, catalogue, client, options, parameters=described(client), stop=lambda: bool(stop),
-                         on_error=echo_error)
-        result = scan.run()
-        new = new_unsanctioned(db, catalogue, before)
+    run_scan(db_path, wait, catalogue, fail_on_new=fail_on_new,
+             scan=lambda db, stop: AzureScan(db, catalogue, client, options, parameters=described(client),
+                                             stop=lambda: bool(stop), on_error=echo_error).run(),
+             summary=summary)
+
+
+def summary(result) -> str:
     counts = result.counts
-    resources_found = sum(counts.get(name, 0) for name in (
-        "cognitive_accounts", "model_deployments", "foundry_projects", "ml_workspaces", "ml_endpoints",
-        "ml_deployments", "other_resources"))
-    reporting.info(
-        f"run {result.run_id} {result.status}: {counts.get('subscriptions', 0)} subscriptions, "
-        f"{resources_found} AI resources ({counts.get('model_deployments', 0)} model deployments), "
-        f"{counts.get('usage_series', 0)} usage series, {counts.get('cost_rows', 0)} costs, "
-        f"{len(result.gaps)} coverage gaps",
-        run_id=result.run_id, status=result.status, counts=counts,
-    )
-    sys.exit(scan_exit_code(result.status, new if fail_on_new else []))
+    resources_found = sum(counts.get(name, 0) for name in RESOURCE_COUNTS)
+    return (f"{counts.get('subscriptions', 0)} subscriptions, {resources_found} AI resources "
+            f"({counts.get('model_deployments', 0)} model deployments), {counts.get('usage_series', 0)} usage "
+            f"series, {counts.get('cost_rows', 0)} costs, {len(result.gaps)} coverage gaps")

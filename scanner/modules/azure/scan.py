@@ -23,6 +23,7 @@ from scanner.inventory.store import FindingBatch, commit_batch
 from scanner.modules.azure import resources, usage
 from scanner.modules.azure.resources import (COGNITIVE, ML_WORKSPACES, SOURCE, Parent, Subscription,
                                              SubscriptionReader)
+from scanner.modules.cloud_models import vendor_finding
 
 if TYPE_CHECKING:
     from scanner.catalogue.loader import Catalogue
@@ -245,4 +246,8 @@ class AzureScan:
             if finding is not None:
                 batch.add(finding)
                 run.count("matched_records")
+            vendor = vendor_finding(observation, finding, self.matcher)
+            if vendor is not None:
+                batch.add(vendor)
+                run.count("model_vendor_findings")
         commit_batch(self.db, run, batch, snapshot=True)

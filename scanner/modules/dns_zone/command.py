@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import ipaddress
-import sys
 from pathlib import Path
 
 import click
 
-from scanner.cli import reporting
-from scanner.cli.options import (catalogue_from, db_option, echo_error, fail_on_new_option, quiet_option,
-                                 scan_exit_code, scan_session, signatures_option, wait_option)
+from scanner.cli.options import catalogue_from, echo_error, scan_options
+from scanner.cli.scan_runner import run_scan
 from scanner.clients.dns import DEFAULT_TIMEOUT
-from scanner.inventory.changes import known_services, new_unsanctioned
 
 
 def check_domains(_ctx, _param, values):
@@ -57,11 +54,7 @@ def check_nameservers(_ctx, _param, values):
 @click.option("--timeout", type=click.FloatRange(0.1, 60), default=DEFAULT_TIMEOUT, show_default=True,
               metavar="SECONDS", help="How long to wait for each answer; a question is asked twice before it is "
                                       "a coverage gap.")
-@db_option
-@signatures_option
-@wait_option
-@fail_on_new_option
-@quiet_option
+@scan_options
 def dns_zone_command(domain, nameserver, port, axfr, names, timeout, db_path, signature_dirs, wait, fail_on_new,
                      quiet):
     """Read an organisation's own DNS zones for the AI services they reveal: domain-verification TXT records at
@@ -86,17 +79,15 @@ def dns_zone_command(domain, nameserver, port, axfr, names, timeout, db_path, si
             raise click.UsageError(f"{exc}; name one with --nameserver") from exc
     client = DnsClient(servers, port=port, timeout=timeout)
     catalogue = catalogue_from(signature_dirs)
-    with scan_session(db_path, wait) as (db, stop):
-        before = known_services(db)
-        result = scan_dns_zones(db, catalogue, client, list(domain), axfr=axfr, names_file=names,
-                                axfr_servers=list(nameserver) or None, stop=stop, on_error=echo_error)
-        new = new_unsanctioned(db, catalogue, before)
+    run_scan(db_path, wait, catalogue, fail_on_new=fail_on_new,
+             scan=lambda db, stop: scan_dns_zones(db, catalogue, client, list(domain), axfr=axfr, names_file=names,
+                                                  axfr_servers=list(nameserver) or None, stop=stop,
+                                                  on_error=echo_error),
+             summary=summary)
+
+
+def summary(result) -> str:
     counts = result.counts
-    reporting.info(
-        f"run {result.run_id} {result.status}: {counts.get('domains', 0)} domains, "
-        f"{counts.get('txt_records', 0)} TXT records, {counts.get('names', 0)} names followed "
-        f"({counts.get('cname_chains', 0)} CNAME chains), {counts.get('findings', 0)} AI findings, "
-        f"{result.gaps} coverage gaps",
-        run_id=result.run_id, status=result.status, counts=counts,
-    )
-    sys.exit(scan_exit_code(result.status, new if fail_on_new else []))
+    return (f"{counts.get('domains', 0)} domains, {counts.get('txt_records', 0)} TXT records, "
+            f"{counts.get('names', 0)} names followed ({counts.get('cname_chains', 0)} CNAME chains), "
+            f"{counts.get('findings', 0)} AI findings, {result.gaps} coverage gaps")

@@ -25,7 +25,7 @@ from scanner import observations as obs
 from scanner.modules.api_scan import api_time, details
 from scanner.modules.entra.directory import App, Directory
 from scanner.modules.entra.grants import IDP, SOURCE
-from scanner.modules.entra.scopes import risky
+from scanner.oauth.scopes import scope_details
 
 CONSENT = "Consent to application"
 APPS_PER_QUERY = 15  # appId filters per sign-in query, to keep the URL short
@@ -74,13 +74,12 @@ def consent_events(directory: Directory, tenant: str, days: int) -> Iterator[tup
         for_all = values.get("ConsentContext.OnBehalfOfAll", "").lower() == "true" or consent_type == "AllPrincipals"
         who = ((event.get("initiatedBy") or {}).get("user") or {}) if isinstance(event.get("initiatedBy"), dict) else {}
         user = (who.get("userPrincipalName") or "").lower() or None
-        flagged, tier = risky(scopes)
         yield "grant", obs.OAuthGrant(
             idp=IDP, app_id=app.app_id, app_name=app.name, source=SOURCE, location=location,
             redirect_hosts=app.redirect_hosts, scopes=scopes, user=user, timestamp=api_time(event.get("activityDateTime")),
             details=details(grant="consent-event", admin_consent="yes" if admin else "no",
-                            for_all_users="yes" if for_all else "no", risky_scopes=" ".join(flagged),
-                            scope_risk=tier if flagged else None, publisher=app.publisher,
+                            for_all_users="yes" if for_all else "no", **scope_details(IDP, scopes),
+                            publisher=app.publisher,
                             verified_publisher=app.verified_publisher,
                             first_party="microsoft" if app.first_party else None))
 

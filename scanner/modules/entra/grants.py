@@ -8,7 +8,7 @@
 - Assigned users and groups: ``GET /v1.0/servicePrincipals/{id}/appRoleAssignedTo``: who may sign in to the app.
 
 Users arrive as object ids (``user-id:…`` until the scan names them). Each grant's evidence says which kind
-of grant it is, the resource, the publisher, and its medium- and high-risk scopes (see ``scopes``). These
+of grant it is, the resource, the publisher, and its medium- and high-risk scopes (``scanner.oauth``). These
 describe what exists now: they carry no time of their own (the scan's time is their last sighting); when a
 grant was made is in the evidence, and the consent events of ``activity`` date it.
 """
@@ -20,7 +20,7 @@ from typing import Any, Iterator
 from scanner import observations as obs
 from scanner.modules.api_scan import api_time, details
 from scanner.modules.entra.directory import App, Directory
-from scanner.modules.entra.scopes import risky
+from scanner.oauth.scopes import scope_details
 
 SOURCE = "entra"
 IDP = "entra"
@@ -29,12 +29,11 @@ USER_ID = "user-id:"  # a subject still to be named: 'user-id:<object id>'
 
 def grant(app: App, location: str, *, scopes: tuple[str, ...] = (), user: str | None = None, kind: str,
           timestamp: str | None = None, **extra: Any) -> obs.OAuthGrant:
-    flagged, tier = risky(scopes)
     return obs.OAuthGrant(
         idp=IDP, app_id=app.app_id, app_name=app.name, source=SOURCE, location=location,
         redirect_hosts=app.redirect_hosts, scopes=scopes, user=user, timestamp=timestamp,
-        details=details(grant=kind, **extra, risky_scopes=" ".join(flagged), scope_risk=tier if flagged else None,
-                        publisher=app.publisher, verified_publisher=app.verified_publisher,
+        details=details(grant=kind, **extra, **scope_details(IDP, scopes), publisher=app.publisher,
+                        verified_publisher=app.verified_publisher,
                         first_party="microsoft" if app.first_party else None))
 
 

@@ -25,6 +25,7 @@ from scanner.inventory.store import FindingBatch, commit_batch
 from scanner.modules.entra import activity, grants, licences
 from scanner.modules.entra.directory import App, Directory
 from scanner.modules.entra.grants import SOURCE, USER_ID
+from scanner.oauth import unknown_apps
 
 if TYPE_CHECKING:
     from scanner.catalogue.loader import Catalogue
@@ -47,6 +48,7 @@ class EntraOptions:
     days: int = 30
     sign_ins: bool = True
     per_app: bool = True  # application permissions and assigned users of each non-Microsoft app
+    broad_scope_apps: bool = True  # unknown apps holding high-tier data scopes, for review (scanner.oauth)
 
 
 @dataclass
@@ -88,7 +90,7 @@ class EntraScan:
     def run(self) -> EntraScanResult:
         self.run_record = run = start_run(self.db, SOURCE, catalogue_version=self.catalogue.version, parameters={
             **self.parameters, "days": self.options.days, "sign_ins": self.options.sign_ins,
-            "per_app": self.options.per_app,
+            "per_app": self.options.per_app, "broad_scope_apps": self.options.broad_scope_apps,
         })
         run.add_input(api=self.client.endpoints.graph, kind="Microsoft Graph", tenant=self.tenant)
         failed = False
@@ -189,7 +191,7 @@ class EntraScan:
         for observation in observations:
             self.run_record.count("records")
             finding = match_observation(observation, self.matcher)
-            if finding is not None:
+            if finding is not None and unknown_apps.wanted(finding.matched_by, self.options.broad_scope_apps):
                 self.pending.append(finding)
 
     def flush(self) -> None:

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import sys
-
 import click
 
-from scanner.cli import reporting
 from scanner.cli.google_options import described, google_options, google_tokens
-from scanner.cli.options import (catalogue_from, db_option, echo_error, fail_on_new_option, quiet_option,
-                                 scan_exit_code, scan_session, signatures_option, wait_option)
+from scanner.cli.options import catalogue_from, echo_error, scan_options
+from scanner.cli.scan_runner import run_scan
 from scanner.clients.google import CLOUD_READ_ONLY, GoogleClient
-from scanner.inventory.changes import known_services, new_unsanctioned
 
 
 def split_regions(_ctx, _param, value):
@@ -28,11 +24,7 @@ def split_regions(_ctx, _param, value):
 @click.option("--workers", type=click.IntRange(1, 64), default=8, show_default=True,
               help="Parallel calls per project (Vertex AI regions are read in parallel).")
 @google_options
-@db_option
-@signatures_option
-@wait_option
-@fail_on_new_option
-@quiet_option
+@scan_options
 def gcp_command(projects, regions, no_usage, workers, credentials_path, token_url, api_urls, db_path,
                 signature_dirs, wait, fail_on_new, quiet):
     """Read the Google Cloud projects the credentials can see: enabled AI APIs (Service Usage), Vertex AI
@@ -49,18 +41,14 @@ def gcp_command(projects, regions, no_usage, workers, credentials_path, token_ur
     client = GoogleClient(tokens, (CLOUD_READ_ONLY,), endpoints=endpoints)
     catalogue = catalogue_from(signature_dirs)
     options = GcpOptions(projects=tuple(projects), regions=regions, usage=not no_usage, workers=workers)
-    with scan_session(db_path, wait) as (db, stop):
-        before = known_services(db)
-        scan = GcpScan(db, catalogue, client, options, parameters=described(client, api_urls),
-                       stop=lambda: bool(stop), on_error=echo_error)
-        result = scan.run()
-        new = new_unsanctioned(db, catalogue, before)
+    run_scan(db_path, wait, catalogue, fail_on_new=fail_on_new,
+             scan=lambda db, stop: GcpScan(db, catalogue, client, options, parameters=described(client, api_urls),
+                                           stop=lambda: bool(stop), on_error=echo_error).run(),
+             summary=summary)
+
+
+def summary(result) -> str:
     counts = result.counts
-    reporting.info(
-        f"run {result.run_id} {result.status}: {counts.get('projects', 0)} projects, "
-        f"{counts.get('ai_apis_enabled', 0)} AI APIs enabled, {counts.get('vertex_resources', 0)} Vertex AI "
-        f"resources, {counts.get('workbench_instances', 0)} Workbench instances, "
-        f"{counts.get('usage_series', 0)} usage series, {len(result.gaps)} coverage gaps",
-        run_id=result.run_id, status=result.status, counts=counts,
-    )
-    sys.exit(scan_exit_code(result.status, new if fail_on_new else []))
+    return (f"{counts.get('projects', 0)} projects, {counts.get('ai_apis_enabled', 0)} AI APIs enabled, "
+            f"{counts.get('vertex_resources', 0)} Vertex AI resources, {counts.get('workbench_instances', 0)} "
+            f"Workbench instances, {counts.get('usage_series', 0)} usage series, {len(result.gaps)} coverage gaps")

@@ -23,6 +23,7 @@ from scanner.inventory.runs import Run, finish_run, start_run
 from scanner.inventory.store import FindingBatch, commit_batch
 from scanner.modules.gcp import resources, usage
 from scanner.modules.gcp.resources import SOURCE, VERTEX, WORKBENCH, Project
+from scanner.modules.cloud_models import vendor_finding
 
 if TYPE_CHECKING:
     from scanner.catalogue.loader import Catalogue
@@ -201,5 +202,9 @@ class GcpScan:
             if finding is not None:
                 batch.add(finding)
                 run.count("matched")
+            vendor = vendor_finding(observation, finding, self.matcher)
+            if vendor is not None:
+                batch.add(vendor)
+                run.count("model_vendor_findings")
         run.count("observations", len(result.observations))
         commit_batch(self.db, run, batch, snapshot=True)

@@ -7,7 +7,8 @@ as long as the window):
   ``credential_id`` (``serviceaccount:…``, ``apikey:…`` — an id, never a key): who called which AI API.
 - ``aiplatform.googleapis.com/publisher/online_serving/model_invocation_count`` on
   ``aiplatform.googleapis.com/PublisherModel``, grouped by publisher, model and location: which Gemini or
-  partner models (Anthropic, Meta, Mistral…) were invoked through Vertex AI.
+  partner models (Anthropic, Meta, Mistral…) were invoked through Vertex AI. The model
+  (``publishers/P/models/M``) is kept as the ``model`` detail: evidence of the model's vendor as well.
 
 Reading metrics needs ``monitoring.timeSeries.list`` in the project; a denial is a coverage gap of the caller.
 """
@@ -102,5 +103,5 @@ def model_invocations(client: GoogleClient, project: Project, now: datetime) -> 
             provider="gcp", account=project.id, principal=f"gcp:{project.id}", service=VERTEX,
             action=f"model_invocation publishers/{publisher}/models/{model}", count=count, window=f"{WINDOW_DAYS}d",
             source=SOURCE, location=f"projects/{project.id}/locations/{region}/publishers/{publisher}/models/{model}",
-            timestamp=latest))
+            timestamp=latest, details=(("model", f"publishers/{publisher}/models/{model}"),)))
     return found

@@ -9,7 +9,9 @@
   member authorised for single sign-on (an OAuth app's or a person's label: ``cursor-agent``), per member.
   SSH keys carry no app and are only counted; the token's last eight characters and fingerprints are never read.
 
-Each endpoint the token may not use (Copilot billing needs ``manage_billing:copilot``; credential
+Each grant records its permissions' risk tier (``risky_scopes``, ``scope_risk``: ``scanner.oauth.github``);
+GitHub's own apps are marked ``first_party`` and a person's access token is never an app to review for its
+scopes alone. Each endpoint the token may not use (Copilot billing needs ``manage_billing:copilot``; credential
 authorisations exist only for SAML orgs on Enterprise Cloud) becomes a coverage gap of the run.
 """
 
@@ -24,22 +26,32 @@ from scanner.catalogue.loader import Catalogue
 from scanner.clients.github import GitHubClient
 from scanner.interruption import StopFlag
 from scanner.modules.api_scan import ApiScan, ApiScanResult, api_time, details
+from scanner.oauth import unknown_apps
+from scanner.oauth.scopes import scope_details
 from scanner.observations import OAuthGrant
 
 SOURCE = "github"
+# GitHub Apps that GitHub itself builds (github.com/apps/<slug>, owned by GitHub or its "integrations" account):
+# never an app to review for its permissions alone.
+GITHUB_APPS = frozenset({"dependabot", "github-actions", "github-advanced-security", "github-classroom",
+                         "github-learning-lab", "github-pages", "slack", "microsoft-teams-for-github"})
+PERSONAL_TOKEN = "personal access token"  # a person's own token, not an app: its scopes are no app's to review
 # A note is free text: a word that could be a pasted token (long, letters and digits) is never kept.
 TOKEN_LIKE = re.compile(r"\S*(?=\S*\d)(?=\S*[A-Za-z])\S{16,}")
 
 
 def installation_grant(item: dict, location: str) -> Iterator[OAuthGrant]:
     permissions = item.get("permissions") or {}
+    scopes = tuple(f"{name}:{level}" for name, level in sorted(permissions.items()))
     yield OAuthGrant(
         idp=SOURCE, app_id=str(item["app_id"]), app_name=item["app_slug"], source=SOURCE, location=location,
-        scopes=tuple(f"{name}:{level}" for name, level in sorted(permissions.items())),
+        scopes=scopes,
         timestamp=None,  # installed now; the installation date goes with the evidence
         details=details(kind="app-installation", installation_id=item.get("id"),
                         repository_selection=item.get("repository_selection"),
-                        installed_at=api_time(item.get("created_at")), suspended_at=api_time(item.get("suspended_at"))),
+                        installed_at=api_time(item.get("created_at")), suspended_at=api_time(item.get("suspended_at")),
+                        **scope_details(SOURCE, scopes),
+                        first_party="github" if item["app_slug"] in GITHUB_APPS else None),
     )
 
 
@@ -69,20 +81,26 @@ def credential_grant(item: dict, location: str) -> Iterator[OAuthGrant]:
     label = credential_label(item.get("authorized_credential_note"))
     if "ssh" in credential_type.lower() or not label:
         return
+    scopes = tuple(item.get("scopes") or ())
     yield OAuthGrant(
         idp=SOURCE, app_id=f"credential:{item['credential_id']}", app_name=label, source=SOURCE, location=location,
-        user=item["login"], scopes=tuple(item.get("scopes") or ()),
+        user=item["login"], scopes=scopes,
         timestamp=api_time(item.get("credential_accessed_at") or item.get("credential_authorized_at")),
         details=details(kind="credential-authorization", credential_type=credential_type,
                         authorized_at=api_time(item.get("credential_authorized_at")),
-                        expires_at=api_time(item.get("authorized_credential_expires_at"))),
+                        expires_at=api_time(item.get("authorized_credential_expires_at")),
+                        **scope_details(SOURCE, scopes),
+                        broad_scope_review="no" if credential_type.lower() == PERSONAL_TOKEN else None),
     )
 
 
 def scan_github(db: sqlite_utils.Database, catalogue: Catalogue, client: GitHubClient, orgs: list[str], *,
-                stop: StopFlag | None = None, on_error: Callable[[str, str], None] | None = None) -> ApiScanResult:
-    scan = ApiScan(db, catalogue, SOURCE, parameters={"orgs": orgs, "api_url": client.api_url},
-                   stop=stop, on_error=on_error)
+                stop: StopFlag | None = None, on_error: Callable[[str, str], None] | None = None,
+                broad_scope_apps: bool = True) -> ApiScanResult:
+    scan = ApiScan(db, catalogue, SOURCE, parameters={"orgs": orgs, "api_url": client.api_url,
+                                                      "broad_scope_apps": broad_scope_apps},
+                   stop=stop, on_error=on_error,
+                   keep=lambda finding: unknown_apps.wanted(finding.matched_by, broad_scope_apps))
     for org in orgs:
         location = f"{client.host}/{org}"
         scan.run.add_input(api=client.api_url, org=org)

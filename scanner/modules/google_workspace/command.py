@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import sys
-
 import click
 
-from scanner.cli import reporting
 from scanner.cli.google_options import described, google_options, google_tokens
-from scanner.cli.options import (catalogue_from, db_option, echo_error, fail_on_new_option, quiet_option,
-                                 scan_exit_code, scan_session, signatures_option, wait_option)
+from scanner.cli.oauth_options import broad_scope_apps_option
+from scanner.cli.options import catalogue_from, echo_error, scan_options
+from scanner.cli.scan_runner import run_scan
 from scanner.clients.google import (DIRECTORY_USER_SECURITY, DIRECTORY_USERS_READ_ONLY, REPORTS_AUDIT_READ_ONLY,
                                     GoogleClient)
-from scanner.inventory.changes import known_services, new_unsanctioned
 from scanner.modules.google_workspace.grants import MAX_DAYS
 
 
@@ -28,18 +25,17 @@ from scanner.modules.google_workspace.grants import MAX_DAYS
               help="Also list every user's current OAuth tokens (Directory API tokens.list; one call per user).")
 @click.option("--workers", type=click.IntRange(1, 64), default=8, show_default=True,
               help="Parallel calls for --tokens-per-user.")
+@broad_scope_apps_option
 @google_options
-@db_option
-@signatures_option
-@wait_option
-@fail_on_new_option
-@quiet_option
-def google_command(admin_email, customer, days, tokens_per_user, workers, credentials_path, token_url, api_urls,
-                   db_path, signature_dirs, wait, fail_on_new, quiet):
+@scan_options
+def google_command(admin_email, customer, days, tokens_per_user, workers, broad_scope_apps, credentials_path,
+                   token_url, api_urls, db_path, signature_dirs, wait, fail_on_new, quiet):
     """Read which third-party apps Google Workspace users authorised with their Google account (Admin SDK
     Reports API token 'authorize' events, org-wide) and, with --tokens-per-user, the grants each user holds
-    now (Directory API). Apps in the catalogue become findings of their AI service; apps that look like AI
-    but are not in it become 'unknown-oauth-ai-app' findings for review. Needs a service account with
+    now (Directory API). Apps in the catalogue become findings of their AI service; apps that are not in it but
+    look like AI, or (unless --no-broad-scope-apps) hold high-risk data scopes such as full Gmail or Drive, become
+    'unknown-oauth-ai-app' findings for review (Google's own apps never do). Each grant's evidence keeps its
+    risky scopes and their tier (scope_risk). Needs a service account with
     domain-wide delegation for the scopes admin.reports.audit.readonly (and admin.directory.user.readonly,
     admin.directory.user.security for --tokens-per-user), acting for an admin with the Reports privilege.
 
@@ -58,17 +54,16 @@ def google_command(admin_email, customer, days, tokens_per_user, workers, creden
     catalogue = catalogue_from(signature_dirs)
     parameters = dict(described(reports, api_urls), customer=customer, days=days,
                       tokens_per_user=tokens_per_user)
-    with scan_session(db_path, wait) as (db, stop):
-        before = known_services(db)
-        scan = WorkspaceScan(db, catalogue, reports, directory, parameters=parameters, stop=stop,
-                             on_error=echo_error)
-        result = scan.scan(customer=customer, days=days, tokens_per_user=tokens_per_user, workers=workers)
-        new = new_unsanctioned(db, catalogue, before)
+
+    def scan(db, stop):
+        workspace = WorkspaceScan(db, catalogue, reports, directory, parameters=parameters, stop=stop,
+                                  on_error=echo_error, broad_scope_apps=broad_scope_apps)
+        return workspace.scan(customer=customer, days=days, tokens_per_user=tokens_per_user, workers=workers)
+
+    run_scan(db_path, wait, catalogue, fail_on_new=fail_on_new, scan=scan, summary=summary)
+
+
+def summary(result) -> str:
     counts = result.counts
-    reporting.info(
-        f"run {result.run_id} {result.status}: {counts.get('authorize_events', 0)} authorisations, "
-        f"{counts.get('user_tokens', 0)} current tokens, {counts.get('findings', 0)} matched an AI app, "
-        f"{result.gaps} coverage gaps",
-        run_id=result.run_id, status=result.status, counts=counts,
-    )
-    sys.exit(scan_exit_code(result.status, new if fail_on_new else []))
+    return (f"{counts.get('authorize_events', 0)} authorisations, {counts.get('user_tokens', 0)} current tokens, "
+            f"{counts.get('findings', 0)} matched an AI app, {result.gaps} coverage gaps")

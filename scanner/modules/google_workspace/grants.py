@@ -7,8 +7,9 @@
   ``displayText``, ``scopes``, ``nativeApp``). Scopes admin.directory.user.readonly and
   admin.directory.user.security.
 
-Both become ``OAuthGrant`` observations (idp ``google``, subject the user's address); the matcher decides which
-are AI apps (catalogue first, then AI-like names as ``unknown-oauth-ai-app``).
+Both become ``OAuthGrant`` observations (idp ``google``, subject the user's address) with their scopes' risk tier
+(``risky_scopes``, ``scope_risk``) and Google's own apps marked ``first_party``; the matcher decides which are AI
+apps (catalogue first, then AI-like names or broad data scopes as ``unknown-oauth-ai-app``).
 """
 
 from __future__ import annotations
@@ -21,12 +22,20 @@ from scanner import observations as obs
 from scanner.clients.google import GoogleAuthError, GoogleClient, api_error_reason
 from scanner.clients.http import ApiError
 from scanner.modules.api_scan import api_time, details
+from scanner.modules.google_workspace.first_party import google_app
+from scanner.oauth.scopes import scope_details
 
 SOURCE = "google"
+IDP = "google"
 REPORTS_LOCATION = "reports:token"
 TOKENS_LOCATION = "directory:tokens"
 MAX_DAYS = 180  # the Reports API keeps token activity for 180 days
 USERS_PER_ROUND = 64
+
+
+def grant_facts(client_id: str, name: str, scopes: tuple[str, ...]) -> dict[str, Any]:
+    """The scope tiers every OAuth grant records, and whether the app is one of Google's own."""
+    return {**scope_details(IDP, scopes), "first_party": "google" if google_app(client_id, name, scopes) else None}
 
 
 def authorize_activities(client: GoogleClient, *, days: int, customer: str | None,
@@ -67,11 +76,12 @@ def grants_from_activity(activity: dict[str, Any]) -> Iterator[obs.OAuthGrant]:
         if not client_id and not values.get("app_name"):
             raise ValueError("authorize event without client_id or app_name")
         scopes = values.get("scope") or ()
-        yield obs.OAuthGrant(idp="google", app_id=client_id, app_name=str(values.get("app_name") or client_id),
-                             source=SOURCE, location=REPORTS_LOCATION,
-                             scopes=scopes if isinstance(scopes, tuple) else (str(scopes),),
-                             user=user, timestamp=when,
-                             details=details(client_type=values.get("client_type"), event="authorize"))
+        scopes = scopes if isinstance(scopes, tuple) else (str(scopes),)
+        name = str(values.get("app_name") or client_id)
+        yield obs.OAuthGrant(idp=IDP, app_id=client_id, app_name=name, source=SOURCE, location=REPORTS_LOCATION,
+                             scopes=scopes, user=user, timestamp=when,
+                             details=details(client_type=values.get("client_type"), event="authorize",
+                                             **grant_facts(client_id, name, scopes)))
 
 
 def user_tokens(client: GoogleClient, *, customer: str, workers: int,
@@ -106,7 +116,8 @@ def user_tokens(client: GoogleClient, *, customer: str, workers: int,
 
 def grants_from_token(token: dict[str, Any]) -> Iterator[obs.OAuthGrant]:
     client_id = token["clientId"]
-    yield obs.OAuthGrant(idp="google", app_id=client_id, app_name=token.get("displayText") or client_id,
-                         source=SOURCE, location=TOKENS_LOCATION, scopes=tuple(token.get("scopes") or ()),
-                         user=token["user"],
-                         details=details(native_app=token.get("nativeApp"), anonymous=token.get("anonymous")))
+    name, scopes = token.get("displayText") or client_id, tuple(token.get("scopes") or ())
+    yield obs.OAuthGrant(idp=IDP, app_id=client_id, app_name=name, source=SOURCE, location=TOKENS_LOCATION,
+                         scopes=scopes, user=token["user"],
+                         details=details(native_app=token.get("nativeApp"), anonymous=token.get("anonymous"),
+                                         **grant_facts(client_id, name, scopes)))

@@ -14,12 +14,16 @@ from scanner.clients.google import GoogleClient
 from scanner.interruption import StopFlag
 from scanner.modules.api_scan import ApiScan, ApiScanResult
 from scanner.modules.google_workspace import grants
+from scanner.oauth import unknown_apps
 
 
 class WorkspaceScan(ApiScan):
     def __init__(self, db: sqlite_utils.Database, catalogue: Catalogue, reports: GoogleClient,
-                 directory: GoogleClient, *, parameters: dict, stop: StopFlag | None = None, on_error=None) -> None:
-        super().__init__(db, catalogue, grants.SOURCE, parameters=parameters, stop=stop, on_error=on_error)
+                 directory: GoogleClient, *, parameters: dict, stop: StopFlag | None = None, on_error=None,
+                 broad_scope_apps: bool = True) -> None:
+        super().__init__(db, catalogue, grants.SOURCE, parameters={**parameters, "broad_scope_apps": broad_scope_apps},
+                         stop=stop, on_error=on_error,
+                         keep=lambda finding: unknown_apps.wanted(finding.matched_by, broad_scope_apps))
         self.reports = reports
         self.directory = directory
 

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import sys
-
 import click
 
-from scanner.cli import reporting
 from scanner.cli.configuration import config_from
-from scanner.cli.engine_options import engine_client, engine_options, engine_settings, unreachable_run
-from scanner.cli.options import (catalogue_from, db_option, echo_error, fail_on_new_option, quiet_option,
-                                 scan_exit_code, scan_session, signatures_option, wait_option)
-from scanner.inventory.changes import known_services, new_unsanctioned
-from scanner.subjects import SubjectMap, SubjectMapError
+from scanner.cli.engine_options import engine_options, engine_settings
+from scanner.cli.engine_scan import on_engine
+from scanner.cli.options import catalogue_from, echo_error, scan_options, subjects_from, subjects_option
+from scanner.cli.scan_runner import run_scan
 from scanner.plugins.manager import call_each
 
 
@@ -51,16 +47,11 @@ def list_formats(ctx, _param, value):
               help="For s3:// (gs://, az://…) inputs: an fsspec storage option such as "
                    "endpoint_url=https://minio.example:9000 (repeatable; VALUE may be JSON). Credentials are "
                    "never options: they come from the provider's chain (AWS_PROFILE, environment, role).")
-@click.option("--subjects", "subjects_file", type=click.Path(dir_okay=False, exists=True),
-              help="CSV mapping IP/CIDR to device, user and department (header: network,device,user,department).")
+@subjects_option
 @click.option("--config", "config_path", envvar="SHADOWAI_CONFIG", default=None, metavar="PATH", is_eager=True,
               help="Configuration file, for [log_formats.NAME] field mappings (env SHADOWAI_CONFIG; default "
                    "./shadowai.toml when present). Give it before --list-formats to list its formats.")
-@db_option
-@signatures_option
-@wait_option
-@fail_on_new_option
-@quiet_option
+@scan_options
 def logs_command(paths, forced_format, parse_all, workers, engine, scheduler, dask_workers, storage_options,
                  subjects_file, config_path, db_path, signature_dirs, wait, fail_on_new, quiet):
     """Read DNS and proxy logs (files, directories, globs, '-' for stdin, s3:// prefixes and globs), detect
@@ -73,7 +64,6 @@ def logs_command(paths, forced_format, parse_all, workers, engine, scheduler, da
     Example: shadowai scan logs s3://acme-logs/proxy/ --engine dask --scheduler tcp://dask-scheduler:8786
     """
     from scanner.modules.logs.remote import ObjectStore, StorageOptionError, parse_storage_options
-    from scanner.cluster.dask_engine import EngineUnavailable
     from scanner.modules.logs.scan import LogScan, LogScanResult
 
     settings = engine_settings(engine, scheduler, dask_workers)
@@ -88,36 +78,27 @@ def logs_command(paths, forced_format, parse_all, workers, engine, scheduler, da
     if forced_format and forced_format not in {f.name for f in formats}:
         raise click.BadParameter(f"unknown format '{forced_format}' (see --list-formats)", param_hint="--format")
     catalogue = catalogue_from(signature_dirs)
-    subjects, subject_problems = None, []
-    if subjects_file:
-        try:
-            subjects, subject_problems = SubjectMap.load(subjects_file)
-        except SubjectMapError as exc:
-            raise click.BadParameter(str(exc), param_hint="--subjects") from exc
+    subjects, subject_problems = subjects_from(subjects_file)
     options = dict(forced_format=forced_format, show_progress=not quiet, parse_all=parse_all, on_error=echo_error,
                    subjects=subjects, setup_problems=subject_problems, store=store)
-    with scan_session(db_path, wait) as (db, stop):
-        before = known_services(db)
-        try:
-            with engine_client(settings) as client:
-                if client is None:
-                    scan = LogScan(db, catalogue, formats, workers=workers, stop=stop, **options)
-                else:
-                    from scanner.modules.logs.dask_scan import DaskLogScan
 
-                    scan = DaskLogScan(db, catalogue, formats, client=client, stop=stop,
-                                       format_specs=config.log_formats, **options)
-                result = scan.run(list(paths))
-        except EngineUnavailable as exc:
-            echo_error("scan logs", str(exc))
-            result = LogScanResult(*unreachable_run(db, "logs", catalogue.version, {"paths": list(paths)},
-                                                    settings, str(exc)))
-        new = new_unsanctioned(db, catalogue, before)
+    def scan(db, stop, client):
+        if client is None:
+            log_scan = LogScan(db, catalogue, formats, workers=workers, stop=stop, **options)
+        else:
+            from scanner.modules.logs.dask_scan import DaskLogScan
+
+            log_scan = DaskLogScan(db, catalogue, formats, client=client, stop=stop, format_specs=config.log_formats,
+                                   **options)
+        return log_scan.run(list(paths))
+
+    run_scan(db_path, wait, catalogue, fail_on_new=fail_on_new, summary=summary,
+             scan=on_engine(settings, scan, module="logs", catalogue_version=catalogue.version,
+                            parameters={"paths": list(paths)}, result_class=LogScanResult))
+
+
+def summary(result) -> str:
     counts = result.counts
-    reporting.info(
-        f"run {result.run_id} {result.status}: {counts.get('files', 0)} files read, "
-        f"{counts.get('files_unchanged', 0)} unchanged, {counts.get('records', 0)} lines, "
-        f"{counts.get('matched_records', 0)} matched an AI service, {result.errors} errors",
-        run_id=result.run_id, status=result.status, counts=counts,
-    )
-    sys.exit(scan_exit_code(result.status, new if fail_on_new else []))
+    return (f"{counts.get('files', 0)} files read, {counts.get('files_unchanged', 0)} unchanged, "
+            f"{counts.get('records', 0)} lines, {counts.get('matched_records', 0)} matched an AI service, "
+            f"{result.errors} errors")

@@ -2,51 +2,29 @@
 
 from __future__ import annotations
 
-import sys
-
 import click
 
-from scanner.cli import reporting
-from scanner.cli.options import (catalogue_from, db_option, echo_error, fail_on_new_option, quiet_option,
-                                 scan_exit_code, scan_session, signatures_option, wait_option)
-from scanner.inventory.changes import known_services, new_unsanctioned
-from scanner.subjects import SubjectMap, SubjectMapError
+from scanner.cli.options import catalogue_from, echo_error, scan_options, subjects_from, subjects_option
+from scanner.cli.scan_runner import run_scan
 
 
-def subjects_option(function):
-    return click.option(
-        "--subjects", "subjects_file", type=click.Path(dir_okay=False, exists=True),
-        help="CSV mapping IP/CIDR to device, user and department (header: network,device,user,department).",
-    )(function)
-
-
-def load_subjects(subjects_file):
-    if not subjects_file:
-        return None, []
-    try:
-        return SubjectMap.load(subjects_file)
-    except SubjectMapError as exc:
-        raise click.BadParameter(str(exc), param_hint="--subjects") from exc
-
-
-def summary(result, what: str) -> None:
+def packets_summary(result, what: str) -> str:
+    """The summary of both commands: WHAT was read, then what its packets showed."""
     counts = result.counts
-    reporting.info(
-        f"run {result.run_id} {result.status}: {what}, {counts.get('packets', 0)} packets, "
-        f"{counts.get('sightings', 0)} names seen, {counts.get('matched_records', 0)} matched an AI service, "
-        f"{result.errors} errors",
-        run_id=result.run_id, status=result.status, counts=counts,
-    )
+    return (f"{what}, {counts.get('packets', 0)} packets, {counts.get('sightings', 0)} names seen, "
+            f"{counts.get('matched_records', 0)} matched an AI service, {result.errors} errors")
+
+
+def files_summary(result) -> str:
+    counts = result.counts
+    return packets_summary(result, f"{counts.get('files', 0)} captures read, {counts.get('files_unchanged', 0)} "
+                                   f"unchanged")
 
 
 @click.command(name="pcap")
 @click.argument("paths", nargs=-1, required=True)
 @subjects_option
-@db_option
-@signatures_option
-@wait_option
-@fail_on_new_option
-@quiet_option
+@scan_options
 def pcap_command(paths, subjects_file, db_path, signature_dirs, wait, fail_on_new, quiet):
     """Read packet captures (pcap or pcapng, also compressed; files, directories, globs) and add every AI
     service seen to the inventory: DNS questions (UDP and TCP), TLS and QUIC server names, HTTP Host headers,
@@ -59,16 +37,14 @@ def pcap_command(paths, subjects_file, db_path, signature_dirs, wait, fail_on_ne
     from scanner.modules.pcap.scan import PcapScan
 
     catalogue = catalogue_from(signature_dirs)
-    subjects, subject_problems = load_subjects(subjects_file)
-    with scan_session(db_path, wait) as (db, stop):
-        before = known_services(db)
-        scan = PcapScan(db, catalogue, subjects=subjects, setup_problems=subject_problems, on_error=echo_error,
-                        stop=stop, show_progress=not quiet)
-        result = scan.run(list(paths))
-        new = new_unsanctioned(db, catalogue, before)
-    counts = result.counts
-    summary(result, f"{counts.get('files', 0)} captures read, {counts.get('files_unchanged', 0)} unchanged")
-    sys.exit(scan_exit_code(result.status, new if fail_on_new else []))
+    subjects, subject_problems = subjects_from(subjects_file)
+
+    def scan(db, stop):
+        pcap_scan = PcapScan(db, catalogue, subjects=subjects, setup_problems=subject_problems, on_error=echo_error,
+                             stop=stop, show_progress=not quiet)
+        return pcap_scan.run(list(paths))
+
+    run_scan(db_path, wait, catalogue, fail_on_new=fail_on_new, scan=scan, summary=files_summary)
 
 
 @click.command(name="capture")
@@ -78,11 +54,7 @@ def pcap_command(paths, subjects_file, db_path, signature_dirs, wait, fail_on_ne
                    "normally].")
 @click.option("--bpf", metavar="FILTER", help="Capture only packets matching this BPF filter (tcpdump syntax).")
 @subjects_option
-@db_option
-@signatures_option
-@wait_option
-@fail_on_new_option
-@quiet_option
+@scan_options
 def capture_command(interface, duration, bpf, subjects_file, db_path, signature_dirs, wait, fail_on_new, quiet):
     """Capture live from a network interface (needs root or CAP_NET_RAW) and add every AI service seen to the
     inventory, as `scan pcap` does for files. Findings are committed every ten seconds. Without the privilege
@@ -93,12 +65,12 @@ def capture_command(interface, duration, bpf, subjects_file, db_path, signature_
     from scanner.modules.pcap.live_scan import LiveScan
 
     catalogue = catalogue_from(signature_dirs)
-    subjects, subject_problems = load_subjects(subjects_file)
-    with scan_session(db_path, wait) as (db, stop):
-        before = known_services(db)
-        scan = LiveScan(db, catalogue, subjects=subjects, setup_problems=subject_problems, on_error=echo_error,
-                        stop=stop)
-        result = scan.run(interface, duration, bpf)
-        new = new_unsanctioned(db, catalogue, before)
-    summary(result, f"interface {interface}")
-    sys.exit(scan_exit_code(result.status, new if fail_on_new else []))
+    subjects, subject_problems = subjects_from(subjects_file)
+
+    def scan(db, stop):
+        live_scan = LiveScan(db, catalogue, subjects=subjects, setup_problems=subject_problems, on_error=echo_error,
+                             stop=stop)
+        return live_scan.run(interface, duration, bpf)
+
+    run_scan(db_path, wait, catalogue, fail_on_new=fail_on_new, scan=scan,
+             summary=lambda result: packets_summary(result, f"interface {interface}"))

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import os
 import re
-import sys
 from functools import partial
 
 import click
 
-from scanner.cli import reporting
-from scanner.cli.engine_options import engine_client, engine_options, engine_settings, unreachable_run
-from scanner.cli.options import (catalogue_from, db_option, echo_error, fail_on_new_option, quiet_option,
-                                 scan_exit_code, scan_session, signatures_option, wait_option)
-from scanner.inventory.changes import known_services, new_unsanctioned
+from scanner.cli.api_tokens import token_client
+from scanner.cli.engine_options import engine_options, engine_settings
+from scanner.cli.engine_scan import on_engine
+from scanner.cli.options import catalogue_from, echo_error, scan_options
+from scanner.cli.scan_runner import run_scan
 
 SIZE_UNITS = {"": 1, "k": 1024, "m": 1024 ** 2, "g": 1024 ** 3}
 
@@ -57,11 +56,7 @@ class ByteSize(click.ParamType):
               help="Text files larger than this are not read (lock files: ten times this); model files are "
                    "recognised from their header whatever their size.")
 @engine_options
-@db_option
-@signatures_option
-@wait_option
-@fail_on_new_option
-@quiet_option
+@scan_options
 def repo_command(targets, github_orgs, gitlab_groups, api_url, include_archived, include_forks, jobs, time_budget,
                  max_file_size, engine, scheduler, dask_workers, db_path, signature_dirs, wait, fail_on_new, quiet):
     """Find AI use in code repositories: SDK dependencies in manifests and lock files, imports, AI endpoints
@@ -75,7 +70,6 @@ def repo_command(targets, github_orgs, gitlab_groups, api_url, include_archived,
 
     Example: shadowai scan repo --github-org acme --no-archived   (with GITHUB_TOKEN set)
     """
-    from scanner.cluster.dask_engine import EngineUnavailable
     from scanner.modules.repo.repository import ScanOptions
     from scanner.modules.repo.scan import RepoScan, RepoScanResult, default_jobs
 
@@ -85,36 +79,34 @@ def repo_command(targets, github_orgs, gitlab_groups, api_url, include_archived,
     listings = hosted_listings(github_orgs, gitlab_groups, api_url, include_archived, include_forks)
     catalogue = catalogue_from(signature_dirs)
     options = ScanOptions(max_file_size=max_file_size, time_budget=time_budget or None)
-    with scan_session(db_path, wait) as (db, stop):
-        before = known_services(db)
-        try:
-            with engine_client(settings) as client:
-                if client is None:
-                    scan = RepoScan(db, catalogue, options, jobs=jobs or default_jobs(), show_progress=not quiet,
-                                    on_error=echo_error, stop=stop)
-                else:
-                    from scanner.modules.repo.dask_scan import DaskRepoScan
 
-                    scan = DaskRepoScan(db, catalogue, options, client=client, show_progress=not quiet,
-                                        on_error=echo_error, stop=stop)
-                result = scan.run(list(targets), listings=listings)
-        except EngineUnavailable as exc:
-            echo_error("scan repo", str(exc))
-            result = RepoScanResult(*unreachable_run(db, "repo", catalogue.version, {"targets": list(targets)},
-                                                     settings, str(exc)))
-        new = new_unsanctioned(db, catalogue, before)
+    def scan(db, stop, client):
+        if client is None:
+            repo_scan = RepoScan(db, catalogue, options, jobs=jobs or default_jobs(), show_progress=not quiet,
+                                 on_error=echo_error, stop=stop)
+        else:
+            from scanner.modules.repo.dask_scan import DaskRepoScan
+
+            repo_scan = DaskRepoScan(db, catalogue, options, client=client, show_progress=not quiet,
+                                     on_error=echo_error, stop=stop)
+        return repo_scan.run(list(targets), listings=listings)
+
+    run_scan(db_path, wait, catalogue, fail_on_new=fail_on_new, summary=summary,
+             scan=on_engine(settings, scan, module="repo", catalogue_version=catalogue.version,
+                            parameters={"targets": list(targets)}, result_class=RepoScanResult))
+
+
+def summary(result) -> str:
     counts = result.counts
-    reporting.info(
-        f"run {result.run_id} {result.status}: {counts.get('repositories', 0)} repositories, "
-        f"{counts.get('files', 0)} files, {counts.get('findings', 0)} findings, {result.errors} errors",
-        run_id=result.run_id, status=result.status, counts=counts,
-    )
-    sys.exit(scan_exit_code(result.status, new if fail_on_new else []))
+    return (f"{counts.get('repositories', 0)} repositories, {counts.get('files', 0)} files, "
+            f"{counts.get('findings', 0)} findings, {result.errors} errors")
 
 
 def hosted_listings(github_orgs, gitlab_groups, api_url, include_archived, include_forks) -> list:
     """One listing per organisation and group, each with its API client; the tokens come from the environment
     and are never echoed (a missing one is a usage error that names the variable, not a value)."""
+    if not github_orgs and not gitlab_groups:
+        return []  # local and git-URL targets only: no API client (nor requests) to import
     from scanner.clients.github import DEFAULT_API_URL as GITHUB_API, GitHubClient
     from scanner.clients.gitlab import DEFAULT_API_URL as GITLAB_API, GitLabClient
     from scanner.modules.repo.hosted import (GITHUB_CLONE_USER, GITLAB_CLONE_USER, HostedListing,
@@ -132,13 +124,9 @@ def hosted_listings(github_orgs, gitlab_groups, api_url, include_archived, inclu
              GITLAB_CLONE_USER, gitlab_repositories)):
         if not orgs:
             continue
-        token = os.environ.get(variable, "").strip()
-        if not token:
-            raise click.UsageError(f"set {variable} to a token that can list the repositories (read access)")
-        try:
-            client = client_class(token, api_url=api_url or default)
-        except ValueError as exc:
-            raise click.BadParameter(str(exc), param_hint="--api-url") from exc
+        client = token_client(client_class, variable,
+                              f"set {variable} to a token that can list the repositories (read access)",
+                              api_url or default)
         auth = CloneAuth(client.web_url, user, variable)
         host = "github" if client_class is GitHubClient else "gitlab"
         for owner in orgs:

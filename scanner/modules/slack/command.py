@@ -2,26 +2,15 @@
 
 from __future__ import annotations
 
-import os
-import re
-import sys
-
 import click
 
-from scanner.cli import reporting
-from scanner.cli.options import (catalogue_from, db_option, echo_error, fail_on_new_option, quiet_option,
-                                 scan_exit_code, scan_session, signatures_option, wait_option)
+from scanner.cli.api_tokens import token_client
+from scanner.cli.oauth_options import broad_scope_apps_option
+from scanner.cli.options import catalogue_from, echo_error, matching, scan_options
+from scanner.cli.scan_runner import run_scan
 from scanner.clients.slack import DEFAULT_API_URL
-from scanner.inventory.changes import known_services, new_unsanctioned
 
-TEAM_ID = re.compile(r"T[A-Z0-9]{2,}")
-
-
-def check_teams(_ctx, _param, values):
-    for team in values:
-        if not TEAM_ID.fullmatch(team):
-            raise click.BadParameter(f"{team!r} is not a Slack workspace id (T…)")
-    return values
+check_teams = matching(r"T[A-Z0-9]{2,}", "a Slack workspace id (T…)")
 
 
 @click.command(name="slack")
@@ -30,16 +19,15 @@ def check_teams(_ctx, _param, values):
                    "Default: the token's own workspace, and the org's org-wide approved apps.")
 @click.option("--api-url", envvar="SLACK_API_URL", default=DEFAULT_API_URL, show_default=True, metavar="URL",
               help="Web API root, e.g. https://slack-gov.com/api for GovSlack (env SLACK_API_URL).")
-@db_option
-@signatures_option
-@wait_option
-@fail_on_new_option
-@quiet_option
-def slack_command(teams, api_url, db_path, signature_dirs, wait, fail_on_new, quiet):
+@broad_scope_apps_option
+@scan_options
+def slack_command(teams, api_url, broad_scope_apps, db_path, signature_dirs, wait, fail_on_new, quiet):
     """Read which apps a Slack workspace or Enterprise Grid org has approved and which users requested,
     and the integration log (apps added and removed, by whom, with which scopes), and add the AI apps among them
-    to the inventory. Apps that are not in the catalogue but look like AI become 'unknown-oauth-ai-app'
-    findings. The token is read from SLACK_TOKEN: an admin's user token (xoxp-) with admin (integration log),
+    to the inventory. Apps that are not in the catalogue but look like AI, or (unless --no-broad-scope-apps) hold
+    high-risk scopes such as channels:history, files:read or search:read, become 'unknown-oauth-ai-app' findings
+    for review (Slack's own apps never do); each grant keeps its risky scopes and their tier (scope_risk).
+    The token is read from SLACK_TOKEN: an admin's user token (xoxp-) with admin (integration log),
     admin.apps:read (Enterprise Grid) and users:read.email; what it may not read is recorded as a coverage gap.
     Findings are a snapshot: scanning again replaces the counts.
 
@@ -48,23 +36,16 @@ def slack_command(teams, api_url, db_path, signature_dirs, wait, fail_on_new, qu
     from scanner.clients.slack import SlackClient
     from scanner.modules.slack.scan import scan_slack
 
-    token = os.environ.get("SLACK_TOKEN", "").strip()
-    if not token:
-        raise click.UsageError("set SLACK_TOKEN to an admin's user token (xoxp-…)")
-    try:
-        client = SlackClient(token, api_url=api_url)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--api-url") from exc
+    client = token_client(SlackClient, "SLACK_TOKEN", "set SLACK_TOKEN to an admin's user token (xoxp-…)", api_url)
     catalogue = catalogue_from(signature_dirs)
-    with scan_session(db_path, wait) as (db, stop):
-        before = known_services(db)
-        result = scan_slack(db, catalogue, client, teams=list(teams), stop=stop, on_error=echo_error)
-        new = new_unsanctioned(db, catalogue, before)
+    run_scan(db_path, wait, catalogue, fail_on_new=fail_on_new,
+             scan=lambda db, stop: scan_slack(db, catalogue, client, teams=list(teams), stop=stop,
+                                              on_error=echo_error, broad_scope_apps=broad_scope_apps),
+             summary=summary)
+
+
+def summary(result) -> str:
     counts = result.counts
-    reporting.info(
-        f"run {result.run_id} {result.status}: {counts.get('approved_apps', 0)} approved apps, "
-        f"{counts.get('app_requests', 0)} app requests, {counts.get('integration_log_entries', 0)} integration log "
-        f"entries, {counts.get('findings', 0)} AI findings, {result.gaps} coverage gaps",
-        run_id=result.run_id, status=result.status, counts=counts,
-    )
-    sys.exit(scan_exit_code(result.status, new if fail_on_new else []))
+    return (f"{counts.get('approved_apps', 0)} approved apps, {counts.get('app_requests', 0)} app requests, "
+            f"{counts.get('integration_log_entries', 0)} integration log entries, {counts.get('findings', 0)} AI "
+            f"findings, {result.gaps} coverage gaps")

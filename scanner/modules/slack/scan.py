@@ -7,6 +7,9 @@
 - The integration log (``team.integrationLogs``, paid plans): each app or service added, removed, enabled or
   disabled, by which user, with which scopes. Read in full on every scan, so the findings stay a snapshot.
 
+Each grant records its scopes' risk tier (``risky_scopes``, ``scope_risk``: ``scanner.oauth.slack``); Slack's own
+apps and classic integrations are marked ``first_party``. A removal's reason is kept as ``change_reason``.
+
 ``auth.test`` names the workspace (its URL host is the findings' location) and whether it belongs to an
 Enterprise Grid org. User ids become emails through ``users.info`` — asked only for users whose entries matched
 an AI app; without ``users:read.email`` the Slack user name is kept and the gap recorded once.
@@ -25,6 +28,8 @@ from scanner.clients.http import ApiDenied, ApiError
 from scanner.clients.slack import SlackClient
 from scanner.interruption import StopFlag
 from scanner.modules.api_scan import ApiScan, ApiScanResult, api_time, details
+from scanner.oauth import unknown_apps
+from scanner.oauth.scopes import scope_details
 from scanner.observations import OAuthGrant
 
 SOURCE = "slack"
@@ -41,14 +46,21 @@ def app_grant(app: dict, location: str, *, scopes: list[dict], user: str | None,
     # Help and privacy pages are often hosted by third parties (a help-desk SaaS), so only the homepage counts.
     homepage = url_host(app.get("app_homepage_url"))
     reviewed = bool(app.get("is_app_directory_approved"))
+    names = tuple(scope["name"] for scope in scopes)
     return OAuthGrant(
         idp=SOURCE, app_id=app["id"], app_name=app.get("name") or app["id"], source=SOURCE, location=location,
         publisher_domain=homepage if reviewed else None,
         redirect_hosts=(homepage,) if homepage and not reviewed else (),
-        scopes=tuple(scope["name"] for scope in scopes), user=user, timestamp=timestamp,
+        scopes=names, user=user, timestamp=timestamp,
         details=facts + details(sensitive_scopes=" ".join(s["name"] for s in scopes if s.get("is_sensitive")),
-                                internal="yes" if app.get("is_internal") else None),
+                                internal="yes" if app.get("is_internal") else None, **scope_details(SOURCE, names),
+                                first_party="slack" if reviewed and slack_host(homepage) else None),
     )
+
+
+def slack_host(host: str | None) -> bool:
+    """An app whose reviewed homepage is on slack.com is one of Slack's own (Workflow Builder, Google Drive)."""
+    return bool(host) and (host == "slack.com" or host.endswith(".slack.com"))
 
 
 def approved_app_grant(item: dict, location: str) -> Iterator[OAuthGrant]:
@@ -105,24 +117,29 @@ class SlackUsers:
 def log_grant(item: dict, location: str, users: SlackUsers) -> Iterator[OAuthGrant]:
     if item.get("app_id"):
         app_id, name = str(item["app_id"]), item.get("app_type")
-    elif item.get("service_id"):
+    elif item.get("service_id"):  # one of Slack's own classic integrations (incoming webhooks, RSS…)
         app_id, name = f"service:{item['service_id']}", item.get("service_type")
     else:
         raise ValueError("a log entry names neither an app_id nor a service_id")
+    scopes = tuple(scope for scope in (item.get("scope") or "").split(",") if scope)
     yield OAuthGrant(
         idp=SOURCE, app_id=app_id, app_name=name or app_id, source=SOURCE, location=location,
-        user=users.remember(item.get("user_id"), item.get("user_name")),
-        scopes=tuple(scope for scope in (item.get("scope") or "").split(",") if scope),
+        user=users.remember(item.get("user_id"), item.get("user_name")), scopes=scopes,
         timestamp=api_time(item.get("date")),
         details=details(kind="integration-log", change_type=item.get("change_type"), user_name=item.get("user_name"),
-                        reason=item.get("reason"), channel=item.get("channel")),
+                        change_reason=item.get("reason"), channel=item.get("channel"),
+                        **scope_details(SOURCE, scopes),
+                        first_party="slack" if app_id.startswith("service:") else None),
     )
 
 
 def scan_slack(db: sqlite_utils.Database, catalogue: Catalogue, client: SlackClient, *, teams: list[str],
-               stop: StopFlag | None = None, on_error: Callable[[str, str], None] | None = None) -> ApiScanResult:
-    scan = ApiScan(db, catalogue, SOURCE, parameters={"api_url": client.api_url, "teams": teams},
-                   stop=stop, on_error=on_error)
+               stop: StopFlag | None = None, on_error: Callable[[str, str], None] | None = None,
+               broad_scope_apps: bool = True) -> ApiScanResult:
+    scan = ApiScan(db, catalogue, SOURCE, parameters={"api_url": client.api_url, "teams": teams,
+                                                      "broad_scope_apps": broad_scope_apps},
+                   stop=stop, on_error=on_error,
+                   keep=lambda finding: unknown_apps.wanted(finding.matched_by, broad_scope_apps))
     identity = scan.call("Slack token (auth.test)", client.identity)
     if identity is None:
         return scan.finish(failed=True)

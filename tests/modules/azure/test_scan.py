@@ -23,9 +23,10 @@ def scan(db, catalogue, cloud, sleeps=None, options=None, stop=None, **credentia
     return AzureScan(db, catalogue, client, options or AzureOptions(), stop=stop).run()
 
 
-def findings(db) -> dict[str, dict]:
+def findings(db, *, vendors: bool = False) -> dict[str, dict]:
+    """Findings by location: the platform's, or with ``vendors`` the model vendors' (which share the location)."""
     return {row["location"]: dict(row, evidence=json.loads(row["evidence"]))
-            for row in db.query("select * from findings")}
+            for row in db.query("select * from findings") if row["matched_by"].startswith("models:") == vendors}
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import logging
 
@@ -15,6 +16,8 @@ from tests.modules.entra import graph_tenant
 from tests.support.microsoft_cloud import SECRET, TENANT, MicrosoftCloud, graph_error
 
 GRANTS = f"{TENANT}/oauth2PermissionGrants"
+GPT_APP = graph_tenant.SERVICE_PRINCIPALS[3]["appId"]  # "Meeting Notes GPT": not in the catalogue, AI-like
+HR_APP = graph_tenant.SERVICE_PRINCIPALS[5]["appId"]  # "Contoso HR": not in the catalogue, not AI-like, Mail.Read
 
 
 def scan(db, catalogue, cloud, sleeps=None, options=None, **credentials):
@@ -49,13 +52,14 @@ def test_an_admin_consent_to_a_catalogue_app_is_a_tenant_wide_finding(db, catalo
 def test_an_ai_like_app_outside_the_catalogue_is_unknown_with_its_risky_scopes_per_user(db, catalogue, tenant):
     scan(db, catalogue, tenant)
     found = findings(db)
-    alice = found[("unknown-oauth-ai-app", "alice@contoso.com", GRANTS)]
-    assert ("unknown-oauth-ai-app", "bob@contoso.com", GRANTS) in found
+    alice = found[("unknown-oauth-ai-app", "alice@contoso.com", f"{GRANTS}#{GPT_APP}")]
+    assert ("unknown-oauth-ai-app", "bob@contoso.com", f"{GRANTS}#{GPT_APP}") in found
     assert alice["matched_by"] == "oauth-ai-like:name:gpt"
     assert alice["evidence"]["grant"] == "delegated-user-consent" and alice["evidence"]["user_id"] == "u-alice"
     assert alice["evidence"]["risky_scopes"] == "Mail.Read offline_access"
     assert alice["evidence"]["scope_risk"] == "high"
-    app_only = found[("unknown-oauth-ai-app", "tenant:entra", f"{TENANT}/appRoleAssignments")]
+    assert (alice["evidence"]["reason"], alice["evidence"]["confidence"]) == ("ai-like-name", "medium")
+    app_only = found[("unknown-oauth-ai-app", "tenant:entra", f"{TENANT}/appRoleAssignments#{GPT_APP}")]
     assert app_only["evidence"]["grant"] == "application-permission" and app_only["evidence"]["scopes"] == "Mail.Read"
 
 
@@ -65,10 +69,24 @@ def test_a_reply_url_host_matches_the_catalogue_publisher(db, catalogue, tenant)
     assert read_ai["matched_by"] == "oauth:redirect_host" and read_ai["evidence"]["app_name"] == "Notetaker Pro"
 
 
-def test_apps_that_are_not_ai_leave_no_finding(db, catalogue, tenant):
+def test_a_plain_app_with_broad_data_scopes_is_a_low_confidence_unknown_but_microsofts_own_apps_are_not(
+        db, catalogue, tenant):
     scan(db, catalogue, tenant)
+    found = findings(db)
+    hr = found[("unknown-oauth-ai-app", "tenant:entra", f"{GRANTS}#{HR_APP}")]
+    assert hr["matched_by"] == "oauth-broad-scopes:Mail.Read"
+    assert (hr["evidence"]["reason"], hr["evidence"]["confidence"]) == ("broad-data-scopes", "low")
+    assert hr["evidence"]["app_name"] == "Contoso HR" and hr["evidence"]["scope_risk"] == "high"
+    names = {row["evidence"].get("app_name") for row in found.values()}
+    assert "Microsoft Teams" not in names  # first-party, although it holds Files.ReadWrite.All
+
+
+def test_broad_scope_apps_can_be_left_out_while_ai_like_apps_stay(db, catalogue, tenant):
+    result = scan(db, catalogue, tenant, options=EntraOptions(broad_scope_apps=False))
     names = {row["evidence"].get("app_name") for row in findings(db).values()}
-    assert "Contoso HR" not in names and "Microsoft Teams" not in names
+    assert "Contoso HR" not in names and "Meeting Notes GPT" in names
+    run = db["runs"].get(result.run_id)
+    assert json.loads(run["parameters"])["broad_scope_apps"] is False
 
 
 def test_assigned_users_and_groups_are_subjects_of_the_app(db, catalogue, tenant):
@@ -81,7 +99,7 @@ def test_assigned_users_and_groups_are_subjects_of_the_app(db, catalogue, tenant
 def test_consent_events_say_who_consented_when(db, catalogue, tenant):
     scan(db, catalogue, tenant)
     audits = f"{TENANT}/auditLogs/directoryAudits"
-    alice = findings(db)[("unknown-oauth-ai-app", "alice@contoso.com", audits)]
+    alice = findings(db)[("unknown-oauth-ai-app", "alice@contoso.com", f"{audits}#{GPT_APP}")]
     assert alice["first_seen"] == alice["last_seen"] == "2025-06-02T14:03:11Z"
     assert alice["evidence"]["scopes"] == "User.Read Mail.Read offline_access"
     admin = findings(db)[("fireflies-ai", "admin@contoso.com", audits)]
@@ -100,7 +118,7 @@ def test_sign_ins_count_successful_sign_ins_where_the_licence_allows(db, catalog
     with MicrosoftCloud() as cloud:
         graph_tenant.build(cloud, premium=True)
         result = scan(db, catalogue, cloud)
-    sign_in = findings(db)[("unknown-oauth-ai-app", "bob@contoso.com", f"{TENANT}/auditLogs/signIns")]
+    sign_in = findings(db)[("unknown-oauth-ai-app", "bob@contoso.com", f"{TENANT}/auditLogs/signIns#{GPT_APP}")]
     assert sign_in["hits"] == 1 and sign_in["last_seen"] == "2025-06-03T07:00:00Z"
     assert result.gaps == []
 
@@ -124,7 +142,7 @@ def test_refused_user_names_keep_object_ids_and_record_a_gap(db, catalogue, tena
     tenant.graph("POST", "/v1.0/directoryObjects/getByIds",
                  lambda r: graph_error(403, "Authorization_RequestDenied", "Insufficient privileges"))
     result = scan(db, catalogue, tenant, options=EntraOptions(sign_ins=False))
-    assert ("unknown-oauth-ai-app", "user-id:u-alice", GRANTS) in findings(db)
+    assert ("unknown-oauth-ai-app", "user-id:u-alice", f"{GRANTS}#{GPT_APP}") in findings(db)
     [gap] = result.gaps
     assert "getByIds" in gap["what"] and "object ids" in gap["why"]
 
@@ -167,3 +185,26 @@ def test_missing_credentials_are_a_usage_error_naming_the_variable(tmp_path, mon
         monkeypatch.delenv(name, raising=False)
     result = shadowai("scan", "entra", "--db", tmp_path / "x.db", "--tenant-id", "t", "--client-id", "c")
     assert result.exit_code == 2 and "AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH" in result.output
+
+
+def test_consenting_users_per_app_reach_the_inventory_the_export_and_the_risk_register(db, db_path, catalogue,
+                                                                                       tenant, tmp_path):
+    scan(db, catalogue, tenant)
+    services = {row["service_id"]: row for row in json.loads(
+        shadowai("inventory", "--format", "json", "--db", db_path).stdout)}
+    # Fireflies: carol is assigned; the admin consented for everyone (counted apart); the group is no user.
+    assert (services["fireflies-ai"]["consenting_users"], services["fireflies-ai"]["admin_consent"]) == (1, "yes")
+    assert services["read-ai"]["consenting_users"] == 1 and services["read-ai"]["admin_consent"] == "no"
+    assert services["microsoft-365-copilot"]["consenting_users"] is None  # a licence, not a grant
+    table = shadowai("inventory", "--db", db_path).stdout
+    assert "consenting_users" in table.splitlines()[0]
+    exported = json.loads(shadowai("export", "--format", "json", "--out", "-", "--db", db_path).stdout)
+    gpt = {(row["consenting_users"], row["admin_consent"]) for row in exported
+           if row["location"].endswith(f"#{GPT_APP}")}
+    assert gpt == {(2, "yes")}  # alice and bob consented; its application permission is tenant-wide
+    out = tmp_path / "register.csv"
+    assert shadowai("risk-register", "--out", out, "--db", db_path).exit_code == 0
+    register = {row["risk_id"]: row for row in csv.DictReader(out.open(encoding="utf-8-sig"))}
+    fireflies = register["AIR-fireflies-ai"]
+    assert (fireflies["consenting_users"], fireflies["scope_risk"]) == ("1", "medium")
+    assert fireflies["risky_scopes"] == "Calendars.Read, offline_access, OnlineMeetings.Read"

@@ -116,10 +116,36 @@ def test_ai_apps_installed_on_the_org_become_org_wide_findings(github, tmp_path,
 
 def test_an_ai_like_app_outside_the_catalogue_is_an_unknown_oauth_ai_app(github, tmp_path, monkeypatch):
     _, found, _, _ = run(github, tmp_path, monkeypatch)
-    unknown = found[("unknown-oauth-ai-app", "tenant:github", LOCATION)]
+    unknown = found[("unknown-oauth-ai-app", "tenant:github", f"{LOCATION}#900001")]
     assert unknown["matched_by"] == "oauth-ai-like:name:gpt"
-    assert json.loads(unknown["evidence"])["app_name"] == "acme-gpt-reviewer"
-    assert not any("release-drafter" in row["evidence"] for row in found.values())
+    evidence = json.loads(unknown["evidence"])
+    assert evidence["app_name"] == "acme-gpt-reviewer" and evidence["confidence"] == "medium"
+    assert evidence["risky_scopes"] == "pull_requests:write" and evidence["scope_risk"] == "medium"
+
+
+def test_a_plain_app_that_writes_code_is_kept_for_review_apart_from_the_ai_like_one(github, tmp_path, monkeypatch):
+    _, found, _, _ = run(github, tmp_path, monkeypatch)
+    drafter = found[("unknown-oauth-ai-app", "tenant:github", f"{LOCATION}#900002")]
+    evidence = json.loads(drafter["evidence"])
+    assert drafter["matched_by"] == "oauth-broad-scopes:contents:write"
+    assert (evidence["app_name"], evidence["reason"], evidence["confidence"]) == (
+        "release-drafter", "broad-data-scopes", "low")
+    # A person's token with the repo scope is not an app: no broad-scope finding for ann's other tokens.
+    assert not [key for key in found if key[0] == "unknown-oauth-ai-app" and key[1] == "ann"]
+
+
+def test_githubs_own_apps_and_the_switch_leave_broad_scope_apps_out(github, tmp_path, monkeypatch):
+    INSTALLATIONS[1].append(installation(5, 29110, "dependabot", {"contents": "write", "pull_requests": "write"}))
+    try:
+        _, found, _, _ = run(github, tmp_path, monkeypatch)
+        (tmp_path / "off").mkdir()
+        _, quiet, runs, _ = run(github, tmp_path / "off", monkeypatch, "--no-broad-scope-apps")
+    finally:
+        INSTALLATIONS[1].pop()
+    assert not any(key[2].endswith("#29110") for key in found)  # GitHub's own app
+    assert ("unknown-oauth-ai-app", "tenant:github", f"{LOCATION}#900002") not in quiet
+    assert ("unknown-oauth-ai-app", "tenant:github", f"{LOCATION}#900001") in quiet
+    assert json.loads(runs[0]["parameters"])["broad_scope_apps"] is False
 
 
 def test_a_copilot_seats_403_is_a_coverage_gap_and_the_run_is_partial(github, tmp_path, monkeypatch):

@@ -29,3 +29,18 @@ def test_a_directory_token_without_a_display_name_is_named_by_its_client_id():
                                   "user": "bob@example.com", "nativeApp": True})
     assert grant.app_name == "999.apps.googleusercontent.com" and grant.location == "directory:tokens"
     assert ("native_app", "True") in grant.details
+
+
+def test_grants_record_their_risky_scopes_and_googles_own_apps_as_first_party():
+    (grant,) = grants_from_token({"clientId": "77185425430.apps.googleusercontent.com", "displayText": "Chrome",
+                                  "scopes": ["https://www.google.com/accounts/OAuthLogin", "email"],
+                                  "user": "bob@example.com"})
+    facts = dict(grant.details)
+    assert facts["scope_risk"] == "high" and facts["first_party"] == "google"
+    (other,) = grants_from_token({"clientId": "555.apps.googleusercontent.com", "displayText": "Notes",
+                                  "scopes": ["https://www.googleapis.com/auth/calendar.readonly",
+                                             "https://www.googleapis.com/auth/drive.file"],
+                                  "user": "bob@example.com"})
+    facts = dict(other.details)
+    assert facts["risky_scopes"] == "https://www.googleapis.com/auth/calendar.readonly"
+    assert facts["scope_risk"] == "medium" and "first_party" not in facts

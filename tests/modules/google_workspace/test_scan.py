@@ -78,11 +78,35 @@ def test_authorisations_in_the_catalogue_and_ai_like_ones_become_findings_per_us
     assert fireflies["hits"] == 2 and fireflies["last_seen"] == "2025-06-20T09:00:00Z"
     evidence = json.loads(fireflies["evidence"])
     assert evidence["app_id"] == "111.apps.googleusercontent.com" and evidence["scopes"] == GMAIL
-    unknown = found[("unknown-oauth-ai-app", "bob@example.com", "reports:token")]
+    unknown = found[("unknown-oauth-ai-app", "bob@example.com", "reports:token#222.apps.googleusercontent.com")]
     assert unknown["matched_by"] == "oauth-ai-like:name:ai" and json.loads(unknown["evidence"])["scopes"] == DRIVE
-    assert len(found) == 2  # Zoom is neither in the catalogue nor AI-like
+    assert json.loads(unknown["evidence"])["scope_risk"] == "high"
+    # Zoom is neither in the catalogue nor AI-like, but holds gmail.readonly: a low-confidence app for review
+    zoom = found[("unknown-oauth-ai-app", "bob@example.com", "reports:token#333.apps.googleusercontent.com")]
+    assert zoom["matched_by"] == f"oauth-broad-scopes:{GMAIL}"
+    assert json.loads(zoom["evidence"])["reason"] == "broad-data-scopes"
+    assert len(found) == 3
     assert google.assertions[0]["claims"]["sub"] == ADMIN
     assert json.loads(runs[0]["counts"])["authorize_events"] == 4
+
+
+def test_no_broad_scope_apps_leaves_out_plain_apps_holding_broad_scopes(google, key, tmp_path, monkeypatch):
+    result, found, runs = run(google, key, tmp_path, monkeypatch, "--admin-email", ADMIN, "--no-broad-scope-apps")
+    assert result.exit_code == 0, result.output
+    assert sorted(service for service, _, _ in found) == ["fireflies-ai", "unknown-oauth-ai-app"]  # no Zoom
+    assert json.loads(runs[0]["parameters"])["broad_scope_apps"] is False
+
+
+def test_googles_own_clients_are_first_party_unless_borrowed_for_workspace_data(google, key, tmp_path, monkeypatch):
+    chrome, gcloud = "77185425430.apps.googleusercontent.com", "32555940559.apps.googleusercontent.com"
+    google.paged(REPORTS, "items", [[
+        authorize("ann@example.com", "Google Chrome", chrome, ["https://www.google.com/accounts/OAuthLogin"]),
+        authorize("ann@example.com", "Google Cloud SDK", gcloud, ["https://www.googleapis.com/auth/cloud-platform"]),
+        authorize("bob@example.com", "Google Cloud SDK", gcloud, [GMAIL])]],
+        REPORTS_AUDIT_READ_ONLY, expect={"eventName": "authorize"})
+    result, found, _ = run(google, key, tmp_path, monkeypatch, "--admin-email", ADMIN)
+    assert result.exit_code == 0, result.output
+    assert list(found) == [("unknown-oauth-ai-app", "bob@example.com", f"reports:token#{gcloud}")]
 
 
 def test_tokens_per_user_adds_current_grants_and_a_missing_user_is_a_counted_error(google, key, tmp_path, monkeypatch):

@@ -121,10 +121,33 @@ def test_apps_approved_for_the_org_become_org_wide_findings(slack, tmp_path, mon
 
 def test_an_ai_like_app_outside_the_catalogue_is_an_unknown_oauth_ai_app(slack, tmp_path, monkeypatch):
     _, found, _, _ = run(slack, tmp_path, monkeypatch)
-    notes = found[("unknown-oauth-ai-app", "tenant:slack", LOCATION)]
+    notes = found[("unknown-oauth-ai-app", "tenant:slack", f"{LOCATION}#A0NOTES")]
     assert notes["matched_by"] == "oauth-ai-like:redirect:.ai"  # standupnotes.ai, a listing Slack did not review
-    gpt_helper = found[("unknown-oauth-ai-app", "carol@example.com", LOCATION)]
+    evidence = json.loads(notes["evidence"])
+    assert evidence["risky_scopes"] == "channels:history users:read" and evidence["scope_risk"] == "high"
+    gpt_helper = found[("unknown-oauth-ai-app", "carol@example.com", f"{LOCATION}#A0GPTBOT")]
     assert gpt_helper["matched_by"] == "oauth-ai-like:name:gpt"
+
+
+def test_a_plain_app_reading_channel_history_is_kept_for_review_but_not_slacks_own(slack, tmp_path, monkeypatch):
+    APPROVED[1].append({"app": app("A0WIKI", "Team Wiki Sync", "https://wikisync.example.com/"),
+                        "scopes": [scope("channels:history", True), scope("files:read", True)],
+                        "date_updated": 1717322400, "last_resolved_by": {"actor_id": "W0ADMIN"}})
+    APPROVED[1].append({"app": app("A0WFB", "Workflow Builder", "https://slack.com/features/workflow-automation"),
+                        "scopes": [scope("channels:history", True)], "date_updated": 1717322400,
+                        "last_resolved_by": {"actor_id": "W0ADMIN"}})
+    try:
+        _, found, _, _ = run(slack, tmp_path, monkeypatch)
+        (tmp_path / "off").mkdir()
+        _, quiet, runs, _ = run(slack, tmp_path / "off", monkeypatch, "--no-broad-scope-apps")
+    finally:
+        del APPROVED[1][1:]
+    wiki = found[("unknown-oauth-ai-app", "tenant:slack", f"{LOCATION}#A0WIKI")]
+    assert wiki["matched_by"] == "oauth-broad-scopes:channels:history"
+    assert json.loads(wiki["evidence"])["confidence"] == "low"
+    assert not any(key[2].endswith("#A0WFB") for key in found)  # Slack's own app
+    assert not any(key[2].endswith("#A0WIKI") for key in quiet)
+    assert json.loads(runs[0]["parameters"])["broad_scope_apps"] is False
 
 
 def test_install_requests_are_findings_of_the_requesting_user(slack, tmp_path, monkeypatch):
@@ -164,7 +187,7 @@ def test_without_users_read_email_the_slack_user_name_is_the_subject_and_a_gap(s
     slack.method("users.info", lambda form: {"ok": False, "error": "missing_scope", "needed": "users:read.email",
                                              "provided": "admin,admin.apps:read"})
     result, found, runs, _ = run(slack, tmp_path, monkeypatch)
-    assert ("chatgpt", "bob", LOCATION) in found and ("unknown-oauth-ai-app", "carol", LOCATION) in found
+    assert ("chatgpt", "bob", LOCATION) in found and ("unknown-oauth-ai-app", "carol", f"{LOCATION}#A0GPTBOT") in found
     assert len(slack.calls("users.info")) == 1  # asked once, then no more
     gaps = json.loads(runs[0]["coverage_gaps"])
     assert gaps[0]["what"] == "user emails (users.info)" and "users:read.email" in gaps[0]["why"]

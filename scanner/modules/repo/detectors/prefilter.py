@@ -13,6 +13,11 @@ genai`` spells ``google`` but never ``google.genai``). Short names are searched 
 import statement puts around them (``" fal."``, ``'ai/``), so that ``false`` does not pass for ``fal``.
 Package names are not needed: manifests, lock files, and the files where packages are installed by
 commands (Dockerfiles, scripts, workflows, notebooks) are always read whole.
+
+API-key keywords are short and found inside ordinary words (``up_`` in ``setup_``, ``as-`` in ``has-``), so an
+API-key rule whose regex starts with a literal is kept only where that literal occurs as the regex can match
+it: with its case, and after a non-word byte when the regex opens with a word boundary. The check is looser
+than the regex (any non-ASCII byte counts as a boundary), so it never passes over a key.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ import ahocorasick_rs
 
 if TYPE_CHECKING:
     from scanner.matching.matcher import Matcher
+    from scanner.matching.secret_rules import SecretRule
 
 PLACEHOLDER = re.compile(r"<[^>]*>")
 QUOTES = ('"', "'", "`")
@@ -88,6 +94,35 @@ def catalogue_literals(matcher: "Matcher") -> dict[str, set[str]]:
     return literals
 
 
+WORD_BYTES = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
+
+
+@dataclass(frozen=True, slots=True)
+class KeyStart:
+    """Where a match of one API-key rule can start: its regex's literal prefix (case kept), after a byte that is
+    not an ASCII word character when the regex opens with ``\\b`` before a word character."""
+
+    prefix: bytes
+    after_boundary: bool
+
+    @classmethod
+    def of(cls, rule: "SecretRule") -> "KeyStart | None":
+        """None when the regex has no literal prefix: its keywords alone decide."""
+        if not rule.prefix:
+            return None
+        first = rule.prefix[0]
+        return cls(rule.prefix.encode(), rule.regex.pattern.startswith("\\b") and first.isascii()
+                   and (first.isalnum() or first == "_"))
+
+    def occurs_in(self, data: bytes) -> bool:
+        position = data.find(self.prefix)
+        while position != -1:
+            if not self.after_boundary or position == 0 or data[position - 1] not in WORD_BYTES:
+                return True
+            position = data.find(self.prefix, position + 1)
+        return False
+
+
 @dataclass(frozen=True, slots=True)
 class Candidates:
     """What one pass of the pre-filter found in a file: the kinds of detector worth running, and the API-key
@@ -110,6 +145,7 @@ class CataloguePrefilter:
             for keyword in rule.keywords:
                 rules_of.setdefault(keyword, []).append(index)
         self.rules_of = [tuple(rules_of.get(literal, ())) for literal in self.literals]
+        self.key_starts = [KeyStart.of(rule) for rule in matcher.secrets.rules]
         # A DFA: several times faster than the default NFA over thousands of literals, at the cost of memory
         # (a few MB) and a build time paid once per scan.
         self.automaton = ahocorasick_rs.BytesAhoCorasick([literal.encode() for literal in self.literals],
@@ -129,6 +165,10 @@ class CataloguePrefilter:
         for index in {index for index, _, _ in matches}:
             kinds |= self.kinds_of[index]
             rules.update(self.rules_of[index])
+        if rules:  # a keyword inside a word (``up_`` of ``setup_``) is no reason to run the rule
+            rules = {rule for rule in rules if self.key_starts[rule] is None or self.key_starts[rule].occurs_in(data)}
+            if not rules:
+                kinds.discard(SECRET_KIND)
         return Candidates(frozenset(kinds), tuple(sorted(rules)))
 
     def kinds(self, data: bytes) -> set[str]:

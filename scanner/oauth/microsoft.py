@@ -1,18 +1,21 @@
-"""How much a Microsoft Graph (or Exchange, SharePoint) permission lets an app read: a risk tier per scope.
+"""Risk tiers of Microsoft Graph (and Exchange, SharePoint) permissions, for Entra ID grants.
 
 ``high``: the content of a user's or the organisation's data — mail, files, sites, chats and channel messages,
 meeting transcripts and recordings, whole mailboxes through legacy protocols, and anything ``*.ReadWrite.All``.
 ``medium``: calendars, contacts, notes, tasks, presence of people, directory-wide reads, and ``offline_access``
 (the app keeps access while the user is away). Everything else (``User.Read``, ``openid``, ``profile``,
-``email``) is ``low`` and not listed. Names are compared case-insensitively, as Entra ID does.
+``email``) is ``low``. Names are compared case-insensitively, as Entra ID does; a full resource URI
+(``https://graph.microsoft.com/Mail.Read``) counts as its last segment.
 
-Sources: Microsoft Graph permissions reference (learn.microsoft.com/graph/permissions-reference) and the
-Entra "Review permissions granted to applications" guidance, which singles out mail, files and offline access.
+Sources: Microsoft Graph permissions reference (https://learn.microsoft.com/graph/permissions-reference) and
+the Entra guidance "Review permissions granted to enterprise applications"
+(https://learn.microsoft.com/entra/identity/enterprise-apps/manage-application-permissions), which singles out
+mail, files and offline access.
 """
 
 from __future__ import annotations
 
-import re
+from scanner.oauth.tiers import TierTable
 
 HIGH = (
     r"mail\.(read|readwrite|send)(\.shared)?", r"mail\.readwrite\.all", r"mail\.read\.all", r"mailboxsettings\.readwrite",
@@ -29,26 +32,12 @@ MEDIUM = (
     r"group\.read\.all", r"groupmember\.read\.all", r"team\.readbasic\.all", r"channel\.readbasic\.all",
     r"auditlog\.read\.all", r"reports\.read\.all", r"mail\.readbasic(\.all)?",
 )
-_HIGH = re.compile("|".join(f"(?:{p})" for p in HIGH))
-_MEDIUM = re.compile("|".join(f"(?:{p})" for p in MEDIUM))
-ORDER = {"low": 0, "medium": 1, "high": 2}
 
 
-def scope_tier(scope: str) -> str:
+def last_segment(scope: str) -> str:
+    """'https://graph.microsoft.com/Mail.Read' -> 'mail.read'."""
     name = scope.strip().lower()
-    if "/" in name:  # 'https://graph.microsoft.com/Mail.Read' -> 'mail.read'
-        name = name.rsplit("/", 1)[-1]
-    if _HIGH.fullmatch(name):
-        return "high"
-    if _MEDIUM.fullmatch(name):
-        return "medium"
-    return "low"
+    return name.rsplit("/", 1)[-1] if "/" in name else name
 
 
-def risky(scopes: tuple[str, ...] | list[str]) -> tuple[tuple[str, ...], str]:
-    """The medium- and high-risk scopes (high first) and the highest tier of all."""
-    tiers = {scope: scope_tier(scope) for scope in scopes}
-    flagged = sorted((scope for scope, tier in tiers.items() if tier != "low"),
-                     key=lambda scope: (-ORDER[tiers[scope]], scope.lower()))
-    top = max(tiers.values(), key=ORDER.__getitem__, default="low")
-    return tuple(flagged), top
+TABLE = TierTable("entra", HIGH, MEDIUM, last_segment)
