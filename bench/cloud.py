@@ -146,9 +146,10 @@ def compare(front_url: str, args) -> None:
     sequential = statistics.median(run["seconds"] for run in runs["sequential"])
     parallel = statistics.median(run["seconds"] for run in runs["parallel"])
     calls = runs["parallel"][0]["calls"]
+    floor = calls * args.latency / args.concurrency  # every call waits the latency, concurrency at a time
     print(f"3 accounts × {args.regions} regions, {args.latency * 1000:.0f} ms per call: parallel is "
           f"{sequential / parallel:.1f}× faster than sequential (target ≥ 8×; medians of {args.repeat}); "
-          f"{calls} calls at {args.concurrency} in flight take at least {calls * args.latency / args.concurrency:.1f} s; "
+          f"{calls} calls at {args.concurrency} in flight take at least {floor:.1f} s; "
           f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     if findings["sequential"] != findings["parallel"]:
         raise SystemExit("the sequential and the parallel scan found different findings")

@@ -26,13 +26,25 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 import boto3
+import botocore.session
 from botocore import xform_name
 from botocore.config import Config
 from botocore.credentials import CredentialProvider, CredentialResolver, RefreshableCredentials
 from botocore.exceptions import (BotoCoreError, ClientError, ConnectionError as BotoConnectionError,
                                  NoCredentialsError, ProfileNotFound)
 
-from scanner.clients.aws_sessions import new_session
+try:  # botocore internals it builds on may change with a botocore release: then plain sessions, only slower
+    from scanner.clients.aws_sessions import compatible
+    from scanner.clients.aws_sessions import new_session as _shared_session
+except (ImportError, AttributeError):
+    compatible = None
+
+
+def new_session() -> botocore.session.Session:
+    """A botocore session: one whose clients are cheap to make where this botocore allows it, else botocore's own."""
+    if compatible is not None and compatible():
+        return _shared_session()
+    return botocore.session.get_session()
 
 DEFAULT_REGION = "us-east-1"  # where the global APIs (Organizations, Cost Explorer) answer
 SESSION_NAME = "shadowai-discovery"

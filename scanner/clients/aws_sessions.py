@@ -134,6 +134,26 @@ class SharedModelClientCreator(botocore.client.ClientCreator):
         return found[1]
 
 
+def compatible() -> bool:
+    """Whether this botocore has the internals these classes build on (checked once; they are private, so a
+    botocore release may move them — then ``scanner.clients.aws`` uses plain sessions)."""
+    global _compatible
+    if _compatible is None:
+        try:
+            trie = _PrefixTrie()
+            _compatible = (isinstance(trie._root, dict) and {"children", "values"} <= set(trie._root)
+                           and callable(getattr(botocore.client.ClientCreator, "_load_service_model", None))
+                           and callable(getattr(botocore.client.ClientCreator, "_create_client_class", None))
+                           and hasattr(EventAliaser(HierarchicalEmitter()), "_alias_name_cache")
+                           and set(getattr(NodeList, "_fields", ())) == {"first", "middle", "last"})
+        except Exception:  # noqa: BLE001 - any surprise in private internals means: do not use them
+            _compatible = False
+    return _compatible
+
+
+_compatible: bool | None = None
+
+
 def install() -> None:
     """Make botocore create clients with ``SharedModelClientCreator`` (it acts as botocore's own for sessions
     not made by ``new_session``)."""

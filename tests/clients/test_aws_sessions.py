@@ -128,3 +128,19 @@ def test_the_shared_trie_holds_what_botocores_trie_holds_through_copies_and_chan
             for probe in probes:
                 assert list(left.prefix_search(probe)) == list(right.prefix_search(probe)), (step, probe)
     assert len(plain) == 12 and any(registered)  # the walk did copy, add and remove
+
+
+def test_a_botocore_without_the_internals_gets_plain_sessions_that_still_make_working_clients(monkeypatch):
+    from botocore.hooks import EventAliaser
+
+    from scanner.clients import aws, aws_sessions
+
+    assert aws_sessions.compatible()  # this botocore: the shared sessions are used
+    assert isinstance(aws.new_session().get_component("event_emitter"), aws_sessions.SharedAliasEmitter)
+    monkeypatch.setattr(aws, "compatible", lambda: False)  # as if a botocore release had moved them
+    core = aws.new_session()
+    emitter = core.get_component("event_emitter")
+    assert isinstance(emitter, EventAliaser) and not isinstance(emitter, aws_sessions.SharedAliasEmitter)
+    plain = boto3.Session(botocore_session=core, aws_access_key_id="AKIDEXAMPLE",
+                          aws_secret_access_key="not-a-secret", region_name="us-east-1")
+    assert client(plain).meta.service_model.service_name == "sagemaker"
