@@ -3,15 +3,14 @@
 import json
 import sqlite3
 import textwrap
-import threading
 
 import pytest
 
 from scanner import exit_codes
-from scanner.inventory.lock import DatabaseLock
 from tests.cli.runner import shadowai
 from tests.squid_lines import append_log, squid, write_log
 from tests.support.https_server import LocalHttpsServer
+from tests.support.lock_holder import lock_held_elsewhere
 from tests.support.smtp_server import LocalSmtpServer
 
 T0 = 1764460800.0  # 2025-11-30T00:00:00Z
@@ -105,21 +104,8 @@ def test_fail_on_new_exits_3_for_a_new_unsanctioned_service(tmp_path, db_path):
 
 def test_a_scan_holding_the_lock_makes_the_next_one_exit_4(tmp_path, db_path):
     config = setup(tmp_path)
-    held, release = threading.Event(), threading.Event()
-
-    def other_scan():
-        with DatabaseLock(db_path):
-            held.set()
-            release.wait(10)
-
-    thread = threading.Thread(target=other_scan)
-    thread.start()
-    held.wait(10)
-    try:
+    with lock_held_elsewhere(db_path):
         result = shadowai("scan", "--config", config, "--db", db_path, "--wait", "0.2")
-    finally:
-        release.set()
-        thread.join()
     assert result.exit_code == exit_codes.LOCKED and "inventory is locked by pid" in result.stderr
     assert not db_path.exists() or runs(db_path) == []
 

@@ -6,6 +6,7 @@ import threading
 import pytest
 
 from scanner.inventory.lock import DatabaseLock, LockNotAcquired
+from tests.support.lock_holder import lock_held_elsewhere
 
 
 def test_the_holder_may_take_the_lock_again_and_keeps_it_until_the_outer_release(db_path):
@@ -33,19 +34,6 @@ def test_the_holder_may_take_the_lock_again_and_keeps_it_until_the_outer_release
 
 
 def test_another_thread_of_the_same_process_waits_like_another_process(db_path):
-    held, release = threading.Event(), threading.Event()
-
-    def holder():
-        with DatabaseLock(db_path):
-            held.set()
-            release.wait(10)
-
-    thread = threading.Thread(target=holder)
-    thread.start()
-    held.wait(10)
-    try:
+    with lock_held_elsewhere(db_path):
         with pytest.raises(LockNotAcquired, match="inventory is locked by pid"):
             DatabaseLock(db_path, wait=0.2).__enter__()
-    finally:
-        release.set()
-        thread.join()
