@@ -25,7 +25,7 @@ MODEL_DETAIL = "model"
 ASSET_DETAIL = "model_asset"  # Azure ML deployments and serverless endpoints
 HINT_DETAILS = ("model_format", "model_publisher")  # Azure deployments' model.format; Vertex publishers
 # Facts of the platform finding worth repeating in the vendor's: what the resource or activity was.
-CARRIED = ("region", "type", "id", "account", "action", "window", "unit", "total", "deployment")
+CARRIED = ("region", "type", "id", "account", "action", "window", "unit", "total", "deployment", "cost", "period")
 
 
 def model_of(observation: Any) -> tuple[str | None, str | None]:

@@ -10,7 +10,8 @@
   called once with the caller's credentials: from an organisation's management account it covers every member
   account. Services are named as on the bill (``Amazon Bedrock``, ``Claude 3.5 Sonnet (Amazon Bedrock
   Edition)``); ``SPEND_SERVICES`` maps the AI ones to the catalogue's AWS identifiers, other lines are skipped.
-  Each request costs USD 0.01.
+  A ``… (Amazon Bedrock Edition)`` line names its model, which makes it evidence of the model's vendor as well
+  (``scanner.modules.cloud_models``). Each request costs USD 0.01.
 """
 
 from __future__ import annotations
@@ -171,6 +172,15 @@ def ai_spend(account: AwsAccount, today: date, *, by_account: bool) -> list[obs.
             action="spend", count=1, window=f"{COST_DAYS}d", source=SOURCE,
             location=f"aws/{linked}/cost-explorer/{name}",
             details=(("cost", f"{amount:.2f}"), ("unit", units[(name, linked)]), ("billing_service", name),
-                     ("period", f"{start.isoformat()}..{today.isoformat()}")),
+                     ("period", f"{start.isoformat()}..{today.isoformat()}"), *billed_model(name)),
         ))
     return found
+
+
+def billed_model(billing_service: str) -> tuple[tuple[str, str], ...]:
+    """A third-party model sold through Bedrock is billed as its own service, named after the model:
+    ``Claude 3.5 Sonnet (Amazon Bedrock Edition)`` → the model ``Claude 3.5 Sonnet`` (its vendor's evidence)."""
+    if not billing_service.endswith(BEDROCK_EDITION):
+        return ()
+    model = billing_service[: -len(BEDROCK_EDITION)].strip()
+    return (("model", model),) if model else ()

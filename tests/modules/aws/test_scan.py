@@ -268,8 +268,13 @@ def test_cost_explorer_spend_per_ai_service_is_recorded(aws, db, catalogue, moto
     result, gaps = scan(db, catalogue, services=("polly",), cloudtrail=False, cost=True)
 
     spend = {row["evidence"]["billing_service"]: (row["service_id"], row["evidence"]["cost"])
-             for row in findings(db) if row["evidence"].get("action") == "spend"}
+             for row in by_location(db).values() if row["evidence"].get("action") == "spend"}
     assert spend == expected
+    # A model billed as its own Bedrock line is its vendor's evidence too, with the same spend.
+    vendors = {(row["service_id"], row["evidence"]["model"], row["evidence"]["cost"], row["evidence"]["via"])
+               for row in findings(db) if row["matched_by"].startswith("models:")}
+    assert vendors == ({("anthropic-api", "Claude 3.5 Sonnet", "40.00", "aws-bedrock")}
+                       if "Claude 3.5 Sonnet (Amazon Bedrock Edition)" in expected else set())
     assert gaps == []
     assert all(row["subject"] == f"aws:{MAIN_ACCOUNT}" for row in findings(db))
 
