@@ -137,7 +137,8 @@ def _(observation: obs.OAuthGrant, matcher: "Matcher") -> Finding | None:
         else:
             return None
         service_id, matched_by = UNKNOWN_OAUTH_AI_APP, f"{unknown_apps.MATCHED_BY[why]}:{reason}"
-        location, review = unknown_apps.app_location(location, observation.app_id), unknown_apps.review_evidence(why)
+        location, review = (unknown_apps.app_location(location, observation.app_id, observation.app_name),
+                            unknown_apps.review_evidence(why))
     return Finding(service_id, observation.source, observation.user or f"tenant:{observation.idp}",
                    location, observation.timestamp, matched_by,
                    compact({"app_id": observation.app_id, "app_name": observation.app_name,

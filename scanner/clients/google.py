@@ -244,15 +244,11 @@ class TokenSource:
     def _fetch(self, scopes: tuple[str, ...], subject: str | None) -> AccessToken:
         credentials = self.credentials.google_credentials(scopes=scopes, token_url=self.token_url, subject=subject)
         who = self.credentials.identity + (f" as {subject}" if subject else "")
+        transport = self._transport()
         try:
-            credentials.refresh(self._transport())
+            credentials.refresh(transport)
         except google.auth.exceptions.RefreshError as exc:
-            reason = str(exc.args[0]) if exc.args else type(exc).__name__
-            if getattr(exc, "retryable", False):  # 5xx or throttling that google-auth's own retries did not outlast
-                raise ApiError(f"token endpoint {exc_url(self.token_url)} failed for {who}: {reason}",
-                               url=exc_url(self.token_url)) from None
-            raise GoogleAuthError(f"token request for {who} refused: {reason}", status=400,
-                                  url=exc_url(self.token_url)) from None
+            raise token_failure(exc, transport.status, who, exc_url(self.token_url)) from None
         except google.auth.exceptions.TransportError as exc:
             raise ApiError(f"token endpoint {exc_url(self.token_url)} unreachable: {exc}",
                            url=exc_url(self.token_url)) from None
@@ -284,11 +280,34 @@ class TokenTransport(google.auth.transport.requests.Request):
         super().__init__(session)
         self.verify = verify
         self.timeout = timeout
+        self.status: int | None = None  # of the last answer: google-auth's errors do not carry it
 
     def __call__(self, url, method="GET", body=None, headers=None, timeout=None, **kwargs):
         kwargs.setdefault("verify", self.verify)
-        return super().__call__(url, method=method, body=body, headers=headers,
-                                timeout=timeout or self.timeout, **kwargs)
+        response = super().__call__(url, method=method, body=body, headers=headers,
+                                    timeout=timeout or self.timeout, **kwargs)
+        self.status = response.status
+        return response
+
+
+RETRYABLE = frozenset({408, 429})  # and every 5xx
+
+
+def token_failure(exc: google.auth.exceptions.RefreshError, status: int | None, who: str, url: str) -> ApiError:
+    """A token request that failed: an outage google-auth's own retries did not outlast (5xx, 408, 429) as
+    ``ApiError``, a refusal (4xx, or an answer without a token) as ``GoogleAuthError``. The reason is the OAuth
+    ``error`` and ``error_description`` only, else the HTTP status: never a page a proxy answered with."""
+    body = exc.args[1] if len(exc.args) > 1 else None
+    if isinstance(body, dict) and body.get("error"):
+        reason = str(body["error"]) + (f": {body['error_description']}" if body.get("error_description") else "")
+    elif status is not None and status >= 400:
+        reason = f"HTTP {status}"
+    else:
+        reason = str(exc.args[0])[:200] if exc.args else type(exc).__name__
+    if (status is not None and (status >= 500 or status in RETRYABLE)) or getattr(exc, "retryable", False):
+        return ApiError(f"token endpoint {url} failed for {who}: {reason}", status=status, url=url)
+    return GoogleAuthError(f"token request for {who} refused: {reason}",
+                           status=status if status is not None and status >= 400 else 400, url=url)
 
 
 def exc_url(url: str) -> str:

@@ -5,11 +5,15 @@ from __future__ import annotations
 import sqlite_utils
 
 from scanner.catalogue.loader import Catalogue
+from scanner.inventory.service_evidence import MODEL_EVIDENCE
 from scanner.inventory.views import UNSANCTIONED, describe, sanction_lookup, sanction_status
 
 
 def known_services(db: sqlite_utils.Database) -> set[str]:
-    return {row[0] for row in db.execute("select distinct service_id from findings")}
+    """Services seen in use directly. A model vendor seen only through a cloud platform (a Bedrock or Azure
+    deployment of its model) is not: the platform's own finding is what a new use of it raises."""
+    return {row[0] for row in db.execute("select distinct service_id from findings where matched_by not like ?",
+                                         [MODEL_EVIDENCE + "%"])}
 
 
 def new_unsanctioned(db: sqlite_utils.Database, catalogue: Catalogue, before: set[str]) -> list[str]:

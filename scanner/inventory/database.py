@@ -1,7 +1,8 @@
 """Open the inventory database: created with mode 0600, WAL journal, schema migrated to the current version.
 
-Migrations are numbered functions applied in order inside one transaction each; ``meta.schema_version``
-records the last one applied. A database newer than this program is refused rather than guessed at.
+Migrations are numbered functions applied in order inside one transaction each (``_v1`` here, the later ones in
+modules of their own: ``migration_v2``); ``meta.schema_version`` records the last one applied. A database newer
+than this program is refused rather than guessed at.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from pathlib import Path
 from typing import Callable
 
 import sqlite_utils
+
+from scanner.inventory import migration_v2
 
 DEFAULT_DB = "shadowai.db"
 
@@ -92,7 +95,7 @@ def _v1(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1]
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, migration_v2.migrate]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -6,7 +6,9 @@ apps, AI-like and broad-scope unknown apps), from Entra ID, Google Workspace, Gi
 user (counted once per service, case-insensitively), a group (not a user: not counted), or the tenant
 (``tenant:<idp>``: an admin's consent or approval for everyone, an app installed on the whole organisation).
 An Entra consent event given for all users is an admin consent too, and its admin is not counted as a
-consenting user. Sign-ins and pending install requests are use and demand, not consent: not counted.
+consenting user. Sign-ins and pending install requests are use and demand, not consent, and a Slack log entry of
+an app removed or disabled names who withdrew it: none of these counts, as a user or as an admin consent. Nor
+does a finding whose evidence ``shadowai prune`` removed, since its kind of grant is no longer known.
 
 Known services are counted over all their findings; an unknown app (``unknown-oauth-ai-app``) per app, by its
 ``app_id``, since the unknown service gathers unrelated apps.
@@ -26,12 +28,21 @@ from scanner.oauth.tiers import LOW, ranked
 
 OAUTH_MATCH = "oauth"  # the prefix of every matched_by the OAuthGrant matcher writes
 NOT_CONSENT = frozenset({"sign-in", "app-request"})  # a grant's `grant` or `kind` that is use or demand only
+# A Slack integration-log entry's change_type that names who removed or disabled the app, not who consented.
+WITHDRAWN = frozenset({"removed", "disabled"})
 TENANT = "tenant:"
 GROUP = "group:"
 
 
 def is_grant(row: dict[str, Any]) -> bool:
     return (row.get("matched_by") or "").startswith(OAUTH_MATCH)
+
+
+def consent(evidence: dict[str, Any]) -> bool:
+    """Whether a grant finding is a consent, an approval or an assignment (not a sign-in, an install request, or
+    an app removed or disabled)."""
+    return not (evidence.get("grant") in NOT_CONSENT or evidence.get("kind") in NOT_CONSENT
+                or evidence.get("change_type") in WITHDRAWN)
 
 
 @dataclass
@@ -41,13 +52,17 @@ class GrantFigures:
     tiers: dict[str, str] = field(default_factory=dict)  # scope -> tier, over every grant
 
     def add(self, row: dict[str, Any], evidence: dict[str, Any]) -> None:
+        """Count one grant finding (``evidence``: its parsed evidence). A row whose evidence is null (removed by
+        ``shadowai prune``) counts neither as a consenting user nor as an admin consent: nothing says any more
+        whether it was a consent, a sign-in or an install request."""
         for scope in str(evidence.get("scopes") or "").split():
             self.tiers.setdefault(scope, scope_tier(row["source"], scope))
         subject = row["subject"] or ""
+        if row.get("evidence") is None or not consent(evidence):
+            return
         if subject.startswith(TENANT) or evidence.get("for_all_users") == "yes":
             self.admin_consent = True
-        elif not (evidence.get("grant") in NOT_CONSENT or evidence.get("kind") in NOT_CONSENT
-                  or subject.startswith(GROUP) or subject in ("", UNKNOWN_SUBJECT)):
+        elif not (subject.startswith(GROUP) or subject in ("", UNKNOWN_SUBJECT)):
             self.users.add(subject.lower())
 
     @property

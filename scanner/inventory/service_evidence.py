@@ -46,6 +46,11 @@ def subject_kind(source: str, subject: str, evidence: dict[str, Any] | None = No
     return "users"
 
 
+# matched_by of a model vendor's finding made from a model id seen in a cloud (scanner.modules.cloud_models):
+# the vendor's models are used through that platform, not the vendor's own service directly.
+MODEL_EVIDENCE = "models:"
+
+
 def evidence_of(row: dict[str, Any]) -> dict[str, Any]:
     try:
         value = json.loads(row.get("evidence") or "{}")

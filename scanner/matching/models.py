@@ -20,8 +20,9 @@ Names are lower-cased with ``_`` and spaces read as ``-``; a namespace keeps onl
 
 Pattern forms:
 - ``X/*``: every model of namespace X.
-- ``NAME``: exactly this model, give or take a trailing date, ``-latest`` or ``-preview``: ``o1`` matches
-  ``o1`` and ``o1-2024-12-17``, never ``o1-mini`` nor ``o1-something-else``.
+- ``NAME``: exactly this model, give or take trailing dates, 3-4 digit stamps (``-0613``), ``-latest`` or
+  ``-preview``: ``o1`` matches ``o1`` and ``o1-2024-12-17``, never ``o1-mini`` nor ``o1-something-else``;
+  ``computer-use-preview`` matches ``computer-use-preview-2025-03-11``.
 - ``NAME-*``: the name alone or continued after ``-`` or ``.``: ``gpt-4o-*`` matches ``gpt-4o`` and
   ``gpt-4o-mini``, never ``gpt-4ox``.
 - ``PREFIX*``: any name that starts so: ``llama*`` matches ``llama3-70b`` and ``llama-3.1-8b``.
@@ -39,6 +40,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Iterator
 
 # Geographies of Bedrock's cross-region (system-defined) inference profiles: ``us.anthropic.claude-…``.
 PROFILE_GEOGRAPHIES = frozenset({"us", "us-gov", "eu", "apac", "jp", "au", "ca", "global"})
@@ -74,14 +76,22 @@ def name_key(text: str) -> str:
     return _NAME_SEPARATORS.sub("-", text.strip().lower())
 
 
+def version_forms(name: str) -> Iterator[str]:
+    """The name, then the name with each trailing date, 3-4 digit stamp or latest/preview dropped in turn:
+    'computer-use-preview-2025-03-11' -> itself, 'computer-use-preview', 'computer-use'."""
+    while True:
+        yield name
+        shorter = _VERSION_TAIL.sub("", name)
+        if shorter == name or not shorter:
+            return
+        name = shorter
+
+
 def versionless(name: str) -> str:
     """'o1-2024-12-17' -> 'o1'; 'gpt-4o-mini-latest' -> 'gpt-4o-mini'. Only dates, 3-4 digit stamps and the
     words latest/preview are dropped, never a model's own version (``gpt-5``, ``phi-4``)."""
-    while True:
-        shorter = _VERSION_TAIL.sub("", name)
-        if shorter == name or not shorter:
-            return name
-        name = shorter
+    *_, shortest = version_forms(name)
+    return shortest
 
 
 def _from_arn(text: str) -> str | None:
@@ -145,7 +155,9 @@ class NameRule:
         if self.form == "continued":
             return name == self.literal or (name.startswith(self.literal)
                                             and name[len(self.literal)] in "-.")
-        return name == self.literal or versionless(name) == self.literal
+        # Each form, not only the shortest: 'computer-use-preview' must fit its dated snapshot, whose
+        # versionless form has lost the pattern's own '-preview'.
+        return self.literal in version_forms(name)
 
 
 def pattern_claim(pattern: str) -> str:

@@ -41,6 +41,8 @@ def model_of(observation: Any) -> tuple[str | None, str | None]:
     else:
         return None, None
     hint = next((details[key] for key in HINT_DETAILS if details.get(key)), None)
+    if not isinstance(model, str):  # a malformed answer (a number, an object): no model named, nothing to match
+        model = None
     return (model or None), hint
 
 

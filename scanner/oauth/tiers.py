@@ -56,8 +56,3 @@ def ranked(tiers: dict[str, str]) -> tuple[tuple[str, ...], str]:
                      key=lambda scope: (-ORDER[tiers[scope]], scope.lower()))
     top = max(tiers.values(), key=ORDER.__getitem__, default=LOW)
     return tuple(flagged), top
-
-
-def highest(tiers: Iterable[str]) -> str | None:
-    """The highest of some tiers; None for none."""
-    return max(tiers, key=ORDER.__getitem__, default=None)

@@ -10,8 +10,8 @@ Two reasons, in this order:
   A grant that is not an app's (a person's access token, an install request not granted) sets
   ``broad_scope_review`` to ``no``.
 
-Each finding of an app outside the catalogue is kept per app (its location ends with ``#<app id>``), so that two
-apps of one tenant never fold into one finding. A scan can leave broad-scope apps out (``--no-broad-scope-apps``):
+Each finding of an app outside the catalogue is kept per app (its location ends with ``#<app id>``, or
+``#<app name>`` for a grant without an id), so that two apps of one tenant never fold into one finding. A scan can leave broad-scope apps out (``--no-broad-scope-apps``):
 ``wanted`` says whether a finding passes that switch.
 """
 
@@ -37,9 +37,9 @@ def broad_data_scopes(platform: str, scopes: tuple[str, ...], details: dict[str,
     return tuple(scope for scope in scopes if table.tier(scope) == HIGH)
 
 
-def app_location(location: str, app_id: str) -> str:
-    """The location of an unknown app's finding: the grant list's, then the app."""
-    return f"{location}#{app_id}"
+def app_location(location: str, app_id: str, app_name: str) -> str:
+    """The location of an unknown app's finding: the grant list's, then the app (by name when it has no id)."""
+    return f"{location}#{app_id or app_name}"
 
 
 def review_evidence(reason: str) -> dict[str, Any]:

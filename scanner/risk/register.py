@@ -20,7 +20,7 @@ from scanner.inventory.oauth_grants import GrantFigures, figures, grant_rows
 from scanner.inventory.oauth_grants import lookup as grant_lookup
 from scanner.inventory.service_evidence import evidence_of, fold
 from scanner.oauth.unknown_apps import BROAD_DATA_SCOPES
-from scanner.risk.scoring import score
+from scanner.risk.scoring import line_grants, score
 from scanner.risk.templates import RiskTemplate, TemplateError, applicable, fill, load_templates
 from scanner.scope.draft import ServiceDescriber, ServiceLine
 
@@ -85,14 +85,14 @@ def register_row(line: ServiceLine, templates: dict[str, RiskTemplate], today: d
                  grants: GrantFigures | None = None) -> dict[str, Any]:
     """One risk; ``grants``: the OAuth figures of its service or unknown app (from the line's own rows when not
     given)."""
-    grants = grants or figures(line.rows, per_app=False).get(line.service_id)
+    grants = grants or line_grants(line)
     used = [templates[template_id] for template_id in applicable(line)]
     try:
         statement = "\n".join([*(fill(t.statement, line) for t in used), scope_statement(line, grants)]).strip()
         treatment = " ".join(dict.fromkeys(fill(t.treatment, line) for t in used))
     except (ValueError, IndexError) as exc:
         raise TemplateError(f"risk templates: a placeholder cannot be filled: {exc}") from None
-    result = score(line, today)
+    result = score(line, today, grants)
     evidence_ids = sorted(set(fold(line.rows)[line.service_id].findings)) if line.rows else []
     runs = sorted({run for row in line.rows for run in (row.get("first_run"), row.get("last_run")) if run})
     return {

@@ -37,33 +37,40 @@ MEDIUM_DATA_CATEGORIES = frozenset({
 TRAINING_RISK = frozenset({"yes", "opt-out", "depends-on-plan", "unknown"})
 
 
-def grants(line: "ServiceLine") -> GrantFigures | None:
-    """What the line's OAuth grant findings say (scopes, admin consent), or None when it has none."""
+def line_grants(line: "ServiceLine") -> GrantFigures | None:
+    """What the line's own OAuth grant findings say (scopes, admin consent), or None when it has none."""
     return figures(line.rows, per_app=False).get(line.service_id)
 
 
-def scope_risk(line: "ServiceLine") -> str | None:
-    found = grants(line)
-    return found.scope_risk if found else None
+@dataclass(frozen=True)
+class Facts:
+    """What the rules judge besides the line: the day, and the OAuth figures of the line's service or unknown app
+    (the same ones the register shows: an unknown app's span all its findings, not only the line's)."""
 
+    today: dt.date
+    grants: GrantFigures | None
 
-def org_wide(line: "ServiceLine") -> bool:
-    found = grants(line)
-    return bool(found and found.admin_consent)
+    @property
+    def scope_risk(self) -> str | None:
+        return self.grants.scope_risk if self.grants else None
+
+    @property
+    def org_wide(self) -> bool:
+        return bool(self.grants and self.grants.admin_consent)
 
 
 def subjects(line: "ServiceLine") -> int:
     return sum(line.count(kind) for kind in ("users", "devices", "accounts", "repos"))
 
 
-def recent(line: "ServiceLine", today: dt.date) -> bool:
+def recent(line: "ServiceLine", facts: Facts) -> bool:
     if not line.last_seen:
         return False
     try:
         seen = dt.date.fromisoformat(line.last_seen[:10])
     except ValueError:
         return False
-    return (today - seen).days <= RECENT_DAYS
+    return (facts.today - seen).days <= RECENT_DAYS
 
 
 @dataclass(frozen=True)
@@ -72,7 +79,7 @@ class Rule:
     axis: str  # likelihood | impact
     points: int
     description: str
-    holds: Callable[["ServiceLine", dt.date], bool]
+    holds: Callable[["ServiceLine", Facts], bool]
 
 
 RULES: tuple[Rule, ...] = (
@@ -85,7 +92,7 @@ RULES: tuple[Rule, ...] = (
     Rule("L4-recent", "likelihood", 1, f"seen in the last {RECENT_DAYS} days", recent),
     Rule("L5-volume", "likelihood", 1, "100 or more recorded hits", lambda s, _: s.hits >= 100),
     Rule("L6-org-wide-grant", "likelihood", 1, "an admin granted its OAuth app for the whole tenant or "
-         "organisation, or it is installed org-wide", lambda s, _: org_wide(s)),
+         "organisation, or it is installed org-wide", lambda _, f: f.org_wide),
     Rule("I1-sensitive-category", "impact", 2, "its category usually receives broad or sensitive data "
          "(meetings, mail, documents, people, legal, medical, customer records, agents acting for a user)",
          lambda s, _: s.category in HIGH_DATA_CATEGORIES),
@@ -99,9 +106,9 @@ RULES: tuple[Rule, ...] = (
     Rule("I6-model-file", "impact", 2, "a model file of unknown origin (loading some formats runs code)",
          lambda s, _: s.service_id == "unknown-model-file"),
     Rule("I7-broad-scopes", "impact", 2, "its OAuth app holds high-risk data scopes (mail, files, messages, code, "
-         "administration)", lambda s, _: scope_risk(s) == HIGH),
+         "administration)", lambda _, f: f.scope_risk == HIGH),
     Rule("I8-scopes", "impact", 1, "its OAuth app holds medium-risk scopes at most (calendars, contacts, the "
-         "directory, lasting access)", lambda s, _: scope_risk(s) == MEDIUM),
+         "directory, lasting access)", lambda _, f: f.scope_risk == MEDIUM),
 )
 
 
@@ -123,11 +130,14 @@ class Score:
         return "; ".join(self.fired) or "no rule fired: base scores"
 
 
-def score(line: "ServiceLine", today: dt.date) -> Score:
+def score(line: "ServiceLine", today: dt.date, grants: GrantFigures | None = None) -> Score:
+    """``grants``: the OAuth figures of the line's service or unknown app (from the line's own rows when not
+    given)."""
+    facts = Facts(today, grants if grants is not None else line_grants(line))
     totals = {"likelihood": BASE, "impact": BASE}
     fired = []
     for rule in RULES:
-        if rule.holds(line, today):
+        if rule.holds(line, facts):
             totals[rule.axis] += rule.points
             fired.append(f"{rule.id} +{rule.points}")
     return Score(min(CAP, totals["likelihood"]), min(CAP, totals["impact"]), tuple(fired))

@@ -17,7 +17,9 @@ if TYPE_CHECKING:
 
 TEMPLATE_FILE = "risk-templates.yaml"
 TEMPLATE_IDS = ("data-to-third-party", "training-on-inputs", "unsanctioned-use", "residency", "exposed-keys",
-                "untrusted-model-files", "unknown-ai")
+                "untrusted-model-files", "unknown-ai", "model-via-platform")
+# Templates added after the first release: a copy of the templates made before them gets the built-in wording.
+LATER_TEMPLATE_IDS = frozenset({"model-via-platform"})
 LOCAL_CATEGORIES = frozenset({"local-inference"})  # runs on the organisation's own machines
 TRAINING_NOT_CLEARED = frozenset({"yes", "opt-out", "depends-on-plan", "unknown"})
 
@@ -47,8 +49,13 @@ def load_templates(user_dir: Path | None = None) -> dict[str, RiskTemplate]:
     except (OSError, yaml.YAMLError) as exc:
         raise TemplateError(f"{path}: cannot read the risk templates: {exc}") from None
     templates = {}
+    builtin: dict | None = None
     for template_id in TEMPLATE_IDS:
         entry = data.get(template_id)
+        if entry is None and template_id in LATER_TEMPLATE_IDS and user_dir is not None:
+            if builtin is None:
+                builtin = yaml.safe_load(template_file(TEMPLATE_FILE, None).read_text(encoding="utf-8")) or {}
+            entry = builtin.get(template_id)
         if not isinstance(entry, dict) or not all(entry.get(k) for k in ("title", "statement", "annex_a", "treatment")):
             raise TemplateError(f"{path}: template '{template_id}' needs title, statement, annex_a and treatment")
         templates[template_id] = RiskTemplate(template_id, str(entry["title"]),
@@ -64,6 +71,8 @@ def applicable(line: "ServiceLine") -> list[str]:
         return ["untrusted-model-files"]
     if line.unknown:
         return ["unknown-ai"]
+    if line.via_platforms:  # a model vendor whose models run on a cloud platform: the platform's line has the rest
+        return ["model-via-platform"]
     external = line.category not in LOCAL_CATEGORIES
     ids = []
     if external:
@@ -91,6 +100,7 @@ def placeholders(line: "ServiceLine") -> dict[str, Any]:
         countries=countries if countries != "unknown" else "countries not established",
         certifications=line.risk.get("certifications", "unknown"), keys=line.exposed_keys,
         location=first.get("location", ""), subject=first.get("subject", ""), source=first.get("source", ""),
+        via=", ".join(line.via_platforms) or "a cloud platform",
     )
 
 

@@ -20,7 +20,7 @@ from scanner.catalogue.model import RISK_FACTS
 from scanner.config.model import WHOLE_ORGANISATION, Config, Scope
 from scanner.config.sanctions import CATEGORY_PREFIX, sanction_details
 from scanner.inventory.runs import utc_now
-from scanner.inventory.service_evidence import ServiceEvidence, fold
+from scanner.inventory.service_evidence import MODEL_EVIDENCE, ServiceEvidence, evidence_of, fold
 from scanner.inventory.views import UNSANCTIONED, describe
 from scanner.scope.boundaries import Boundaries
 from scanner.scope.footprint import footprint
@@ -60,6 +60,14 @@ class ServiceLine:
     @property
     def unknown(self) -> bool:
         return self.service_id.startswith("unknown-")
+
+    @property
+    def via_platforms(self) -> list[str]:
+        """The cloud platforms through which this model vendor's models are used, when that is all the evidence
+        of it (every finding made from a model id: scanner.modules.cloud_models); empty when it is used directly."""
+        if not self.rows or not all(str(row.get("matched_by") or "").startswith(MODEL_EVIDENCE) for row in self.rows):
+            return []
+        return sorted({str(evidence_of(row).get("via") or "") for row in self.rows} - {""})
 
     @property
     def shadow(self) -> bool:

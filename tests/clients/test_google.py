@@ -8,7 +8,7 @@ import pytest
 from scanner.clients.google import (CLOUD_READ_ONLY, REPORTS_AUDIT_READ_ONLY, AuthorizedUser, Endpoints,
                                     GoogleAuthError, GoogleClient, GoogleCredentialsError, ServiceAccount,
                                     TokenSource, api_error_reason, load_credentials, parse_endpoint_overrides)
-from scanner.clients.http import ApiDenied, HttpClient, RetryPolicy
+from scanner.clients.http import ApiDenied, ApiError, HttpClient, RetryPolicy
 from tests.support.google_apis import CLIENT_EMAIL, GOOGLE_TOKEN_AUDIENCE, GoogleFake, error, generate_key, private_pem, service_account_info
 from tests.support.https_server import LocalHttpsServer
 
@@ -68,6 +68,25 @@ def test_a_key_the_endpoint_cannot_verify_is_refused(google, key):
     tokens = TokenSource(credentials, HttpClient(verify=google.server.ca_file))
     with pytest.raises(GoogleAuthError, match="invalid_grant: Invalid JWT Signature"):
         tokens.token((CLOUD_READ_ONLY,))
+
+
+def test_a_gateway_error_at_the_token_endpoint_is_an_outage_not_a_refusal_and_keeps_its_page_out(google, key):
+    page = "<html><body><h1>502 Bad Gateway</h1>" + "x" * 2000 + "</body></html>"
+    google.server.routes[("POST", google.token_path)] = lambda request: (502, {"Content-Type": "text/html"}, page)
+    credentials = ServiceAccount.from_info(service_account_info(key, google.token_url))
+    tokens = TokenSource(credentials, HttpClient(verify=google.server.ca_file))
+    with pytest.raises(ApiError) as caught:
+        tokens.token((CLOUD_READ_ONLY,))
+    assert not isinstance(caught.value, ApiDenied) and caught.value.status == 502
+    message = str(caught.value)
+    assert "HTTP 502" in message and CLIENT_EMAIL in message and "<html>" not in message and len(message) < 300
+
+
+def test_a_refusal_keeps_the_token_endpoints_status(google, key):
+    client = client_for(google, key, (REPORTS_AUDIT_READ_ONLY,), subject="someone-else@example.com")
+    with pytest.raises(GoogleAuthError) as caught:
+        client.get("admin", "admin/reports/v1/activity/users/all/applications/token")
+    assert caught.value.status == 401
 
 
 def test_pages_follow_next_page_token_to_the_last_page(google, key):

@@ -2,7 +2,9 @@
 
 import json
 
-from scanner.inventory.oauth_grants import figures, lookup
+from scanner.inventory.oauth_grants import figures, grant_rows, lookup
+from scanner.inventory.prune import prune
+from tests.support.findings import add_findings, seen
 
 
 def grant(service_id, subject, *, source="entra", location="t/oauth2PermissionGrants", matched_by="oauth",
@@ -54,3 +56,32 @@ def test_unknown_apps_are_counted_per_app_and_findings_that_are_no_grants_are_pa
     assert lookup(per_app, rows[2]).consenting_users == 1 and lookup(per_app, rows[2]).scope_risk == "high"
     assert lookup(per_app, rows[3]) is None  # seen in logs only: no grant figures
     assert figures(rows, per_app=False)["unknown-oauth-ai-app"].consenting_users == 2  # ann and bob
+
+
+def test_a_sign_in_without_a_user_is_no_admin_consent_and_an_admin_removing_an_app_is_no_consenting_user():
+    rows = [
+        grant("notes-ai", "tenant:entra", location="t/auditLogs/signIns", grant="sign-in"),
+        grant("notes-ai", "tenant:slack", source="slack", location="acme.slack.com", kind="app-request"),
+        grant("notes-ai", "admin@x.com", source="slack", location="acme.slack.com", kind="integration-log",
+              change_type="removed", change_reason="user", scopes="channels:history"),
+        grant("notes-ai", "dan@x.com", source="slack", location="acme.slack.com", kind="integration-log",
+              change_type="disabled"),
+        grant("notes-ai", "ann@x.com", source="slack", location="acme.slack.com", kind="integration-log",
+              change_type="added", scopes="channels:history"),
+    ]
+    notes = figures(rows)["notes-ai"]
+    assert notes.users == {"ann@x.com"} and not notes.admin_consent
+
+
+def test_findings_whose_evidence_was_pruned_count_neither_as_users_nor_as_admin_consent(db):
+    add_findings(db, [
+        seen("fireflies-ai", "carol@example.com", source="entra", location="t/appRoleAssignedTo", matched_by="oauth",
+             at="2024-01-01T00:00:00Z", evidence={"grant": "assignment"}),
+        seen("fireflies-ai", "bob@example.com", source="entra", location="t/auditLogs/signIns", matched_by="oauth",
+             at="2020-01-01T00:00:00Z", evidence={"grant": "sign-in"}),
+        seen("fireflies-ai", "tenant:slack", source="slack", location="acme.slack.com", matched_by="oauth",
+             at="2020-01-01T00:00:00Z", evidence={"kind": "app-request"}),
+    ], module="entra")
+    assert prune(db, "2021-01-01T00:00:00Z").evidence_samples == 2
+    fireflies = figures(grant_rows(db))["fireflies-ai"]
+    assert fireflies.users == {"carol@example.com"} and not fireflies.admin_consent

@@ -56,3 +56,12 @@ def test_a_catalogue_app_wins_over_the_ai_like_fallback_and_a_plain_app_is_no_fi
     assert (matched.service_id, matched.matched_by) == ("coderabbit", "oauth")
     assert match_observation(OAuthGrant("github", "2", "release-drafter", "github", "github.com/acme"),
                              catalogue.matcher) is None
+
+
+def test_unknown_apps_without_an_app_id_are_kept_apart_by_name(catalogue):
+    def authorised(name):
+        return match_observation(OAuthGrant(idp="google", app_id="", app_name=name, source="google",
+                                            location="reports:token", user="ann@example.com"), catalogue.matcher)
+    alpha, beta = authorised("Alpha GPT"), authorised("Beta GPT")
+    assert alpha.service_id == beta.service_id == UNKNOWN_OAUTH_AI_APP
+    assert alpha.key != beta.key and alpha.location == "reports:token#Alpha GPT"

@@ -71,6 +71,14 @@ def test_an_exact_pattern_allows_a_trailing_date_but_no_other_suffix():
         assert models.match(other) is None, other
 
 
+def test_an_exact_pattern_that_itself_ends_like_a_version_still_allows_a_trailing_date():
+    # 'computer-use-preview' ends in '-preview': its dated snapshot must not be stripped past the pattern.
+    models = index(("computer-use-preview", "openai"), ("o1-preview", "openai"), ("o1", "openai-o1"))
+    assert models.match("computer-use-preview-2025-03-11").rule == "computer-use-preview"
+    assert models.match("o1-preview-2024-09-12").rule == "o1-preview"
+    assert models.match("computer-use") is None
+
+
 def test_a_continued_pattern_stops_at_a_separator():
     models = index(("gpt-4o-*", "openai"))
     for name in ("gpt-4o", "gpt-4o-mini", "GPT-4o-2024-08-06", "gpt-4o.1"):

@@ -56,6 +56,9 @@ def test_slack_scopes(scope, tier):
     ("administration:read", "medium"), ("read:org", "medium"), ("gist", "medium"),
     ("metadata:read", "low"), ("checks:write", "low"), ("statuses:write", "low"), ("read:user", "low"),
     ("user:email", "low"),
+    # classic scopes: repo:status and repo:invite reach commit statuses and invitations, not the code
+    ("repo:status", "low"), ("repo:invite", "low"), ("repo_deployment", "low"), ("public_repo", "medium"),
+    ("security_events", "medium"),
 ])
 def test_github_permissions_by_level(scope, tier):
     assert scope_tier("github", scope) == tier

@@ -113,3 +113,53 @@ def test_an_app_kept_for_its_broad_scopes_alone_says_so_in_its_statement(db, cat
     assert "for the broad data access it holds, not for a name that says AI (low confidence)" in row["risk_statement"]
     assert row["risk_statement"].endswith("Its OAuth app holds high-risk scopes: Mail.Read.")
     assert (row["admin_consent"], row["consenting_users"], row["scope_risk"]) == ("yes", 0, "high")
+
+
+def test_the_scoring_of_an_unknown_apps_line_agrees_with_its_app_wide_grant_columns(db, catalogue):
+    gpt = dict(source="entra", matched_by="oauth-ai-like:name:gpt")
+    add_findings(db, [
+        seen("unknown-oauth-ai-app", "ann@x.com", location="t/grants#gpt",
+             evidence={"app_id": "gpt", "scopes": "Calendars.Read"}, **gpt),
+        seen("unknown-oauth-ai-app", "tenant:entra", location="t/appRoleAssignments#gpt",
+             evidence={"app_id": "gpt", "scopes": "Mail.Read"}, **gpt),
+    ], module="entra")
+    unknown = [row for rid, row in rows_by_id(db, catalogue).items() if rid.startswith("AIR-unknown-oauth-ai-app-")]
+    assert len(unknown) == 2
+    for row in unknown:  # ann's line too: her grant is medium, but the app holds Mail.Read and an admin granted it
+        assert (row["admin_consent"], row["scope_risk"]) == ("yes", "high")
+        assert "L6-org-wide-grant +1" in row["scoring"] and "I7-broad-scopes +2" in row["scoring"]
+        assert "I8-scopes" not in row["scoring"]
+
+
+def test_a_model_vendor_seen_only_through_a_cloud_platform_gets_the_supplier_statement_not_the_direct_use_ones(
+        db, catalogue):
+    platform = "arn:aws:bedrock:us-east-1:111122223333:custom-model/support-bot"
+    add_findings(db, [
+        seen("aws-bedrock", "aws:111122223333", source="aws", location=platform, matched_by="cloud:aws:bedrock"),
+        seen("anthropic-api", "aws:111122223333", source="aws", location=platform, matched_by="models:claude-*",
+             evidence={"via": "aws-bedrock", "model": "anthropic.claude-3-haiku-20240307-v1:0"}),
+    ], module="aws")
+    rows = rows_by_id(db, catalogue)
+    vendor = rows["AIR-anthropic-api"]
+    assert vendor["risk_templates"] == "model-via-platform"
+    assert vendor["risk_statement"].startswith("Models of Anthropic (Anthropic API")
+    assert "are deployed or invoked through aws-bedrock" in vendor["risk_statement"]
+    assert "data-to-third-party" in rows["AIR-aws-bedrock"]["risk_templates"]
+    # Once the vendor's API is also used directly (a key in code), the direct-use statements apply to it again.
+    add_findings(db, [seen("anthropic-api", "/src/a", source="repo", location="app.py",
+                           matched_by="secrets:anthropic-key")], module="repo")
+    assert "data-to-third-party" in rows_by_id(db, catalogue)["AIR-anthropic-api"]["risk_templates"]
+
+
+def test_a_template_folder_copied_before_a_template_existed_gets_the_builtin_wording_of_it(tmp_path, db, catalogue):
+    import yaml
+
+    add_findings(db, [seen("anthropic-api", "aws:1", source="aws", location="arn:x", matched_by="models:claude-*",
+                           evidence={"via": "aws-bedrock"})], module="aws")
+    mine = tmp_path / "templates"
+    mine.mkdir()
+    old = yaml.safe_load((builtin_reports_dir() / "risk-templates.yaml").read_text(encoding="utf-8"))
+    del old["model-via-platform"]
+    (mine / "risk-templates.yaml").write_text(yaml.safe_dump(old), encoding="utf-8")
+    row = rows_by_id(db, catalogue, templates_dir=mine)["AIR-anthropic-api"]
+    assert row["risk_templates"] == "model-via-platform" and "through aws-bedrock" in row["risk_statement"]

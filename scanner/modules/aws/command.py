@@ -53,7 +53,9 @@ def aws_command(profile, org_role, regions, services, concurrency, cloudtrail, m
     Bedrock model invocations per principal and model from CloudTrail; AI spend from Cost Explorer. A denied
     permission, a region not enabled or a service not offered is a coverage gap naming the account, region and
     API; the rest of the scan goes on. Read-only: the ReadOnlyAccess managed policy (plus
-    ce:GetCostAndUsage) is enough. Findings are a snapshot: scanning again replaces the counts.
+    ce:GetCostAndUsage) is enough. Findings are a snapshot: scanning again replaces the counts. A model named
+    by a resource, an invocation or a spend line (Claude, Llama, Mistral…) also adds a finding for the model's
+    vendor (anthropic-api…, evidence via=aws-bedrock), unless that vendor is Amazon's own.
 
     Example: shadowai scan aws --org-role OrganizationAccountAccessRole --regions us-east-1,eu-west-1
     """

@@ -28,7 +28,7 @@ def model_id(value: Any) -> str | None:
     """A Bedrock model id from an id or ARN: ``…:foundation-model/anthropic.claude-3-haiku…`` → the id."""
     if not value or not isinstance(value, str):
         return None
-    for marker in ("foundation-model/", "inference-profile/"):
+    for marker in (":foundation-model/", ":inference-profile/"):  # not ':application-inference-profile/'
         if value.startswith("arn:") and marker in value:
             return value.rsplit(marker, 1)[1]
     return value

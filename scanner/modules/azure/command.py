@@ -29,7 +29,9 @@ def azure_command(subscriptions, days, no_usage, no_cost, tenant_id, client_id, 
     Search and the other AI resource types of the catalogue; then tokens and calls per deployment (Azure Monitor)
     and cost per resource (Cost Management) over the last --days. Credentials: AZURE_TENANT_ID, AZURE_CLIENT_ID
     and AZURE_CLIENT_SECRET (or AZURE_CLIENT_CERTIFICATE_PATH). Roles: Reader (or Monitoring Reader) and Cost
-    Management Reader on each subscription; whatever is refused is a coverage gap naming the subscription.
+    Management Reader on each subscription; whatever is refused is a coverage gap naming the subscription. A
+    deployed model (gpt-4o, Mistral-Large, Llama…) also adds a finding for the model's vendor (openai-api…,
+    evidence via=azure-openai or the other platform's service).
 
     Example: shadowai scan azure --days 30 --db inventory.db   (with AZURE_TENANT_ID, AZURE_CLIENT_ID and
     AZURE_CLIENT_SECRET set)

@@ -31,7 +31,9 @@ def gcp_command(projects, regions, no_usage, workers, credentials_path, token_ur
     endpoints with their deployed models, models, tuning jobs and notebooks per region, Workbench instances,
     and 30 days of AI API usage (Cloud Monitoring). A denied API or permission is a coverage gap naming the
     project and the API. Needs roles/browser, roles/serviceusage.serviceUsageViewer, roles/aiplatform.viewer,
-    roles/notebooks.viewer and roles/monitoring.viewer (or roles/viewer) on the projects.
+    roles/notebooks.viewer and roles/monitoring.viewer (or roles/viewer) on the projects. A model deployed,
+    tuned or invoked through Vertex AI (Gemini, Claude, Llama…) also adds a finding for the model's vendor
+    (google-gemini-api, anthropic-api…, evidence via=google-vertex-ai).
 
     Example: shadowai scan gcp --credentials scanner-key.json --regions us-central1,europe-west4
     """

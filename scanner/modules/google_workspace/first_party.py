@@ -1,11 +1,11 @@
 """Google's own apps among a Workspace domain's OAuth grants: Google Chrome's sign-in holds a whole-account scope
 and the Cloud SDK's a Cloud-wide one, yet they are Google's own clients, not third-party apps to review.
 
-Known by client id, each with the broad scopes it is built to ask for: the Cloud SDK's public client ids are
-also borrowed by scripts and agents to reach Gmail or Drive, and such a grant is not first-party. Or known by a
-Google product name as the app's name: Google's branding rules refuse third-party apps named after a Google
-product ("Google Drive for iOS", "Gmail for Android" are given as unacceptable names;
-https://support.google.com/cloud/answer/15549049).
+Known by client id only, each with the broad scopes it is built to ask for: the Cloud SDK's public client ids are
+also borrowed by scripts and agents to reach Gmail or Drive, and such a grant is not first-party. Never by name:
+an app of the domain's own (user type Internal, which Google does not verify) can take any name, "Google Drive for
+desktop" included. A Google app whose client id is not listed here (Google Drive for desktop, Google Workspace
+Sync for Microsoft Outlook: no client id of theirs is documented) is reviewed like any other app.
 """
 
 from __future__ import annotations
@@ -22,14 +22,10 @@ GOOGLE_CLIENTS = {
     "32555940559.apps.googleusercontent.com": CLOUD,  # Google Cloud SDK (gcloud auth login)
     "764086051850-6qr4p6gpi6hn506pt8ejuq83di341hur.apps.googleusercontent.com": CLOUD,  # gcloud ADC login
 }
-GOOGLE_APP_NAMES = frozenset({"google chrome", "google drive for desktop",
-                              "google workspace sync for microsoft outlook"})
 
 
-def google_app(client_id: str, app_name: str | None, scopes: Iterable[str]) -> bool:
-    """A Google client asking for what it is built to ask for, or an app under a Google product's name."""
-    if (app_name or "").strip().lower() in GOOGLE_APP_NAMES:
-        return True
+def google_app(client_id: str, scopes: Iterable[str]) -> bool:
+    """A Google client, known by its client id, asking for no broad scope beyond what it is built to ask for."""
     expected = GOOGLE_CLIENTS.get(client_id)
     if expected is None:
         return False

@@ -33,9 +33,9 @@ MAX_DAYS = 180  # the Reports API keeps token activity for 180 days
 USERS_PER_ROUND = 64
 
 
-def grant_facts(client_id: str, name: str, scopes: tuple[str, ...]) -> dict[str, Any]:
+def grant_facts(client_id: str, scopes: tuple[str, ...]) -> dict[str, Any]:
     """The scope tiers every OAuth grant records, and whether the app is one of Google's own."""
-    return {**scope_details(IDP, scopes), "first_party": "google" if google_app(client_id, name, scopes) else None}
+    return {**scope_details(IDP, scopes), "first_party": "google" if google_app(client_id, scopes) else None}
 
 
 def authorize_activities(client: GoogleClient, *, days: int, customer: str | None,
@@ -81,7 +81,7 @@ def grants_from_activity(activity: dict[str, Any]) -> Iterator[obs.OAuthGrant]:
         yield obs.OAuthGrant(idp=IDP, app_id=client_id, app_name=name, source=SOURCE, location=REPORTS_LOCATION,
                              scopes=scopes, user=user, timestamp=when,
                              details=details(client_type=values.get("client_type"), event="authorize",
-                                             **grant_facts(client_id, name, scopes)))
+                                             **grant_facts(client_id, scopes)))
 
 
 def user_tokens(client: GoogleClient, *, customer: str, workers: int,
@@ -120,4 +120,4 @@ def grants_from_token(token: dict[str, Any]) -> Iterator[obs.OAuthGrant]:
     yield obs.OAuthGrant(idp=IDP, app_id=client_id, app_name=name, source=SOURCE, location=TOKENS_LOCATION,
                          scopes=scopes, user=token["user"],
                          details=details(native_app=token.get("nativeApp"), anonymous=token.get("anonymous"),
-                                         **grant_facts(client_id, name, scopes)))
+                                         **grant_facts(client_id, scopes)))

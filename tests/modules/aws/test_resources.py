@@ -67,6 +67,9 @@ def test_every_boto3_client_named_exists():
      "eu.anthropic.claude-3-5-sonnet-20240620-v1:0"),
     ("arn:aws:bedrock:us-east-1:123456789012:custom-model/amazon.titan/abc",
      "arn:aws:bedrock:us-east-1:123456789012:custom-model/amazon.titan/abc"),
+    # An application inference profile's id is no model id, though its resource type ends in 'inference-profile'.
+    ("arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/sd3k5x7q2m9a",
+     "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/sd3k5x7q2m9a"),
     ("", None),
     (None, None),
 ])

@@ -208,3 +208,48 @@ def test_consenting_users_per_app_reach_the_inventory_the_export_and_the_risk_re
     fireflies = register["AIR-fireflies-ai"]
     assert (fireflies["consenting_users"], fireflies["scope_risk"]) == ("1", "medium")
     assert fireflies["risky_scopes"] == "Calendars.Read, offline_access, OnlineMeetings.Read"
+
+
+EXCHANGE = "sp-exo"  # Office 365 Exchange Online, a second resource (not in the listing: fetched by id)
+
+
+def second_resource(cloud: MicrosoftCloud) -> None:
+    """Fireflies' admin consent and alice's consent to Meeting Notes GPT also cover Exchange Online, and Meeting
+    Notes GPT holds an application permission there too."""
+    exchange = graph_tenant.sp(EXCHANGE, "00000002-0000-0ff1-ce00-000000000000", "Office 365 Exchange Online",
+                               graph_tenant.MICROSOFT, roles=[{"id": "r-full", "value": "full_access_as_app",
+                                                               "displayName": "Use Exchange with full access"}])
+    cloud.graph("GET", f"/v1.0/servicePrincipals/{EXCHANGE}", lambda r: (200, {}, exchange))
+    extra = [dict(graph_tenant.grant("g8", graph_tenant.FIREFLIES, "AllPrincipals", "Mail.Read Files.Read.All"),
+                  resourceId=EXCHANGE),
+             dict(graph_tenant.grant("g9", graph_tenant.GPT, "Principal", "Mail.Read Mail.Send", "u-alice"),
+                  resourceId=EXCHANGE)]
+    cloud.graph_collection("/v1.0/oauth2PermissionGrants", graph_tenant.GRANTS + extra, page_size=3)
+    cloud.graph_collection(f"/v1.0/servicePrincipals/{graph_tenant.GPT}/appRoleAssignments", [
+        {"id": "a1", "appRoleId": graph_tenant.ROLE_MAIL, "principalId": graph_tenant.GPT,
+         "resourceId": graph_tenant.GRAPH, "createdDateTime": "2025-05-20T08:00:00Z"},
+        {"id": "a2", "appRoleId": "r-full", "principalId": graph_tenant.GPT, "resourceId": EXCHANGE,
+         "createdDateTime": "2025-05-21T08:00:00Z"}])
+
+
+def test_grants_of_one_app_on_several_resources_merge_their_scopes_into_one_finding(db, db_path, catalogue, tenant,
+                                                                                     tmp_path):
+    second_resource(tenant)
+    result = scan(db, catalogue, tenant)
+    found = findings(db)
+    fireflies = found[("fireflies-ai", "tenant:entra", GRANTS)]["evidence"]
+    assert fireflies["scopes"] == ("User.Read Calendars.Read OnlineMeetings.Read offline_access Mail.Read "
+                                   "Files.Read.All")
+    assert fireflies["resource"] == "Microsoft Graph, Office 365 Exchange Online"
+    assert fireflies["scope_risk"] == "high" and fireflies["risky_scopes"].startswith("Files.Read.All Mail.Read")
+    alice = found[("unknown-oauth-ai-app", "alice@contoso.com", f"{GRANTS}#{GPT_APP}")]["evidence"]
+    assert alice["scopes"] == "User.Read Mail.Read offline_access Mail.Send"
+    app_only = found[("unknown-oauth-ai-app", "tenant:entra", f"{TENANT}/appRoleAssignments#{GPT_APP}")]
+    assert app_only["evidence"]["scopes"] == "Mail.Read full_access_as_app"
+    assert app_only["evidence"]["granted"] == "2025-05-21T08:00:00Z"
+    assert result.counts["delegated_grants"] == 6 and result.counts["application_permissions"] == 1
+    out = tmp_path / "register.csv"
+    assert shadowai("risk-register", "--out", out, "--db", db_path).exit_code == 0
+    register = {row["risk_id"]: row for row in csv.DictReader(out.open(encoding="utf-8-sig"))}
+    assert register["AIR-fireflies-ai"]["scope_risk"] == "high"
+    assert "Mail.Read" in register["AIR-fireflies-ai"]["risky_scopes"]

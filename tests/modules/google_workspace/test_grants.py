@@ -44,3 +44,14 @@ def test_grants_record_their_risky_scopes_and_googles_own_apps_as_first_party():
     facts = dict(other.details)
     assert facts["risky_scopes"] == "https://www.googleapis.com/auth/calendar.readonly"
     assert facts["scope_risk"] == "medium" and "first_party" not in facts
+
+
+def test_an_app_named_after_a_google_product_is_not_first_party_without_googles_client_id():
+    (internal,) = grants_from_token({"clientId": "4242-internal.apps.googleusercontent.com",
+                                     "displayText": "Google Drive for desktop",
+                                     "scopes": ["https://www.googleapis.com/auth/drive"], "user": "bob@example.com"})
+    facts = dict(internal.details)
+    assert facts["scope_risk"] == "high" and "first_party" not in facts
+    (chrome,) = grants_from_token({"clientId": "77185425430.apps.googleusercontent.com", "displayText": "Chromium",
+                                   "scopes": ["https://www.google.com/accounts/OAuthLogin"], "user": "bob@example.com"})
+    assert dict(chrome.details)["first_party"] == "google"  # Google's client id, whatever name it shows
