@@ -32,6 +32,14 @@ def scan_commands() -> dict[str, click.Command]:
     return {name: command for name, command in commands.items() if command is not None}  # None: cannot be loaded
 
 
+def unloadable_commands() -> dict[str, str]:
+    """Scan commands that are registered but cannot be imported, with the reason (after ``scan_commands``)."""
+    from scanner.cli.main import cli
+
+    scan = cli.get_command(click.Context(cli), "scan")
+    return dict(getattr(scan, "unavailable", {}))
+
+
 def in_schema_order(sources: list[SourceConfig]) -> list[SourceConfig]:
     """The fixed order of `shadowai scan`: the order of the source kinds in the schema (logs, repo, aws, azure,
     gcp, entra, google, github, slack, pcap, dns_zone), whatever the order of the tables in the file."""
@@ -74,13 +82,14 @@ def scan_configured_sources(db: sqlite_utils.Database, config: Config, sources: 
     if not sources:
         run.gap("sources", "no source is configured for this scope (add [sources.*] tables to the config)")
     commands = scan_commands() if commands is None else commands
+    unloadable = unloadable_commands()
     for source in sources:
         if stop:
             result.interrupted = True
             run.gap("sources", f"stopped by {stop.requested} before {source.name} and the sources after it")
             break
         reporting.info(f"{module}: scanning {source.name} (shadowai scan {source.command})")
-        outcome = run_source(db, source, commands, db_path=db_path,
+        outcome = run_source(db, source, commands, why_missing=unloadable, db_path=db_path,
                              signature_dirs=[str(p) for p in config.signatures] + signature_dirs, quiet=quiet,
                              config_path=str(config.path) if config.path else None)
         seal_crashed(db, outcome.runs)

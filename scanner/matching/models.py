@@ -73,7 +73,10 @@ def namespace_key(text: str) -> str:
 
 
 def name_key(text: str) -> str:
-    return _NAME_SEPARATORS.sub("-", text.strip().lower())
+    """Lower case, spaces and underscores read as ``-``, and a trailing ``+`` as ``-plus`` (a bill's
+    ``Command R+`` is the API's ``command-r-plus``)."""
+    name = _NAME_SEPARATORS.sub("-", text.strip().lower())
+    return re.sub(r"-?\+$", "-plus", name)
 
 
 def version_forms(name: str) -> Iterator[str]:

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 # Where an observation keeps the model id and the model's publisher, when it has them.
 MODEL_DETAIL = "model"
 ASSET_DETAIL = "model_asset"  # Azure ML deployments and serverless endpoints
-HINT_DETAILS = ("model_format", "model_publisher")  # Azure deployments' model.format; Vertex publishers
+HINT_DETAILS = ("model_format",)  # Azure deployments' model.format (Vertex names its publisher in the model path)
 # Facts of the platform finding worth repeating in the vendor's: what the resource or activity was.
 CARRIED = ("region", "type", "id", "account", "action", "window", "unit", "total", "deployment", "cost", "period")
 

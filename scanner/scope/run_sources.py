@@ -114,9 +114,15 @@ def last_run_id(db: sqlite_utils.Database) -> int:
 
 
 def run_source(db: sqlite_utils.Database, source: SourceConfig, commands: dict[str, click.Command], *,
-               db_path: str, signature_dirs: list[str], quiet: bool, config_path: str | None = None) -> SourceOutcome:
+               db_path: str, signature_dirs: list[str], quiet: bool, config_path: str | None = None,
+               why_missing: dict[str, str] | None = None) -> SourceOutcome:
+    """``why_missing``: why a registered command could not be loaded, by command name (a plugin's import error)."""
     outcome = SourceOutcome(source.name, source.command)
     command = commands.get(source.command)
+    if command is None and (why_missing or {}).get(source.command):
+        outcome.gap = (f"cannot load 'shadowai scan {source.command}': {why_missing[source.command]}, so the "
+                       f"configured {source.schema.summary} were not scanned")
+        return outcome
     if command is None:
         outcome.gap = (f"module not installed: there is no 'shadowai scan {source.command}' command, so the "
                        f"configured {source.schema.summary} were not scanned")

@@ -71,6 +71,25 @@ def test_a_failing_source_is_a_gap_and_the_next_source_still_runs(tmp_path, db_p
     assert gap["what"] == "sources.github" and "module not installed" in gap["why"]
 
 
+def test_a_source_whose_command_cannot_be_loaded_is_a_gap_that_says_why(tmp_path, db_path, monkeypatch):
+    import scanner.cli.configured_sources as configured
+
+    config = setup(tmp_path, """
+        [sources.github]
+        orgs = ["acme"]
+    """)
+    real = configured.scan_commands
+    monkeypatch.setattr(configured, "scan_commands", lambda: {k: v for k, v in real().items() if k != "github"})
+    monkeypatch.setattr(configured, "unloadable_commands",
+                        lambda: {"github": "cannot load 'github' from x.y:z: ModuleNotFoundError: No module named 'x'"})
+    result = shadowai("scan", "--config", config, "--db", db_path, "-q")
+    assert result.exit_code == exit_codes.PARTIAL
+    [gap] = json.loads(runs(db_path)[0]["coverage_gaps"])
+    assert gap["what"] == "sources.github"
+    assert gap["why"].startswith("cannot load 'shadowai scan github': cannot load 'github' from x.y:z: "
+                                 "ModuleNotFoundError") and "not installed" not in gap["why"]
+
+
 @pytest.mark.parametrize("logs_format, expected", [
     (None, exit_codes.NEW_UNSANCTIONED),  # codes 0 (logs), 1 (repo) and 3 (new service): 3
     ("no-such-format", exit_codes.USAGE),  # codes 2 (logs refused its options), 1 and 3: 2

@@ -153,3 +153,11 @@ def test_lookups_are_cached_and_the_cache_is_reset_when_a_pattern_is_added():
     assert models.match.cache_info().hits == 1
     models.add("claude-3-*", "other")
     assert models.match("claude-3-haiku").service_id == "other"
+
+
+def test_a_trailing_plus_is_read_as_plus_so_a_bill_line_finds_its_model(catalogue):
+    from scanner.matching.matcher import Matcher
+
+    matcher = Matcher(catalogue)
+    assert matcher.match_model("Command R+") == matcher.match_model("command-r-plus") == "cohere-api"
+    assert model_parts("Command R+").name == "command-r-plus"
