@@ -67,9 +67,12 @@ def vertex_regions(client: GoogleClient, project: Project) -> list[str]:
 
 def resource(project: Project, region: str, service: str, kind: str, item: dict[str, Any],
              model: str | None = None, ident: str | None = None) -> obs.CloudResource:
+    """One Vertex AI or Workbench resource, located at its resource name (``projects/…/endpoints/42``, as an AWS
+    resource is at its ARN), so that each one is a finding of its own; the region when the API gives no name."""
+    name = ident or item.get("name", "")
     return obs.CloudResource(provider="gcp", account=project.id, region=region, service=service,
-                             type=f"{service}/{kind}", id=ident or item.get("name", ""), source=SOURCE,
-                             location=region, model=model,
+                             type=f"{service}/{kind}", id=name, source=SOURCE,
+                             location=name or region, model=model,
                              timestamp=item.get("updateTime") or item.get("createTime"))
 
 

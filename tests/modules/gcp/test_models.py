@@ -23,11 +23,13 @@ def test_a_vertex_endpoint_serving_gemma_and_a_model_garden_llama_are_findings_f
     result, _ = scan(google, key, db, catalogue)
 
     found = vendor_findings(db)
-    gemma = found[("google-gemini-api", "us-central1")]
+    region = "projects/111/locations/us-central1/"
+    gemma = found[("google-gemini-api", region + "endpoints/77/deployedModels/3")]
     assert gemma["subject"] == PROJECT and gemma["matched_by"] == "models:gemma-*"
-    # The endpoint's Gemma and the tuning job's gemini-2.0-flash-001: one finding per project and region.
-    assert gemma["hits"] == 2 and gemma["evidence"]["via"] == "google-vertex-ai"
-    llama = found[("llama-api", "us-central1")]  # the Model Garden model publishers/meta/models/llama3
+    assert gemma["hits"] == 1 and gemma["evidence"]["via"] == "google-vertex-ai"
+    tuned = found[("google-gemini-api", region + "tuningJobs/5")]  # the tuning job's gemini-2.0-flash-001
+    assert tuned["evidence"]["model"] == "gemini-2.0-flash-001"
+    llama = found[("llama-api", region + "models/10")]  # the Model Garden model publishers/meta/models/llama3
     assert llama["evidence"]["model"] == "publishers/meta/models/llama3"
     assert llama["evidence"]["confidence"] == "high" and llama["hits"] == 1
     assert result.counts["model_vendor_findings"] == 4  # endpoint, model, tuning job, Claude invocations

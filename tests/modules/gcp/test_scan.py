@@ -105,10 +105,16 @@ def test_enabled_ai_apis_and_vertex_resources_become_findings_per_project_and_re
     found = findings(db)
     assert found[("google-vertex-ai", "gcp:ml-prod", "global")]["hits"] == 2  # aiplatform + notebooks APIs
     assert found[("google-gemini-api", "gcp:ml-prod", "global")]["hits"] == 1
-    # us-central1: an endpoint with two deployed models, a Model Garden model and a tuning job
-    vertex = found[("google-vertex-ai", "gcp:ml-prod", "us-central1")]
-    assert vertex["hits"] == 4 and json.loads(vertex["evidence"])["model"] == "churn-xgb"
-    assert found[("google-vertex-ai", "gcp:ml-prod", "us-central1-a")]["hits"] == 1  # the Workbench instance
+    # us-central1: an endpoint with two deployed models, a Model Garden model and a tuning job — a finding each,
+    # located at its resource name
+    region = "projects/111/locations/us-central1/"
+    vertex = {key[2]: row for key, row in found.items() if key[0] == "google-vertex-ai" and key[2].startswith(region)}
+    assert sorted(vertex) == [region + "endpoints/42/deployedModels/7", region + "endpoints/42/deployedModels/8",
+                              region + "models/10", region + "tuningJobs/5"]
+    assert json.loads(vertex[region + "endpoints/42/deployedModels/7"]["evidence"])["model"] == "churn-xgb"
+    assert all(row["hits"] == 1 for row in vertex.values())
+    workbench = found[("google-vertex-ai", "gcp:ml-prod", "projects/ml-prod/locations/us-central1-a/instances/analyst-box")]
+    assert workbench["hits"] == 1
     assert not any(key[0] == "compute" for key in found)
     assert result.counts["projects"] == 2 and result.counts["ai_apis_enabled"] == 3
 
@@ -157,7 +163,7 @@ def test_a_stop_request_finishes_the_current_project_and_records_the_run_interru
     result, _ = scan(google, key, db, catalogue, stop=lambda: next(asked))
     assert result.status == "interrupted" and result.counts["projects"] == 1
     assert {"what": "1 project(s) not read", "why": "the scan was stopped (SIGTERM/SIGINT)"} in result.gaps
-    assert ("google-vertex-ai", "gcp:ml-prod", "us-central1") in findings(db)
+    assert ("google-vertex-ai", "gcp:ml-prod", "projects/111/locations/us-central1/tuningJobs/5") in findings(db)
 
 
 def test_refused_credentials_fail_the_run_with_one_gap(google, key, db, catalogue):
@@ -181,7 +187,7 @@ def test_cli_scan_records_the_identity_never_the_key(google, key, tmp_path, monk
     parameters = json.loads(run["parameters"])
     assert parameters["identity"] == "shadowai-scanner@sa-home.iam.gserviceaccount.com"
     assert parameters["key"].startswith("sha256:") and parameters["token_url"] == google.token_url
-    assert ("google-vertex-ai", "gcp:ml-prod", "us-central1") in findings(db)
+    assert ("google-vertex-ai", "gcp:ml-prod", "projects/111/locations/us-central1/tuningJobs/5") in findings(db)
     db.conn.close()
     pem_lines = [line for line in private_pem(key).splitlines() if "PRIVATE KEY" not in line]
     stored = b"".join(path.read_bytes() for path in tmp_path.glob("inventory.db*"))
