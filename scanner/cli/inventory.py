@@ -43,8 +43,9 @@ def inventory_command(db_path, signature_dirs, unsanctioned, output_format):
 @click.option("--out", "out_path", type=click.Path(dir_okay=False, allow_dash=True),
               help="File to write ('-' for stdout).")
 @click.option("--bundle", "bundle_path", type=click.Path(), default=None, metavar="DIR|FILE.zip",
-              help="Write the auditors' evidence bundle instead (inventory, runs and coverage gaps, risk register, "
-                   "scope drafts, catalogue version, chain check, SHA-256 manifest) to a new folder or a .zip.")
+              help="Write the auditors' evidence bundle instead (inventory, runs and coverage gaps, sanctions, risk "
+                   "register, scope drafts, HTML report, catalogue version, chain check, SHA-256 manifest) to a new "
+                   "folder or a .zip.")
 @config_option
 @templates_option
 def export_command(db_path, signature_dirs, output_format, out_path, bundle_path, config_path, templates_dir):
@@ -53,7 +54,8 @@ def export_command(db_path, signature_dirs, output_format, out_path, bundle_path
     unknown app's own). CSV cells that a spreadsheet would evaluate as a formula are neutralised.
     With --bundle, write the evidence bundle for auditors (see the README in the bundle).
     --format sarif writes the code repositories' findings as SARIF 2.1.0 for code scanning (GitHub);
-    --format cyclonedx writes them as a CycloneDX 1.6 AI-BOM (SDK libraries, AI services, model files).
+    --format cyclonedx writes them as a CycloneDX 1.6 AI-BOM (SDK libraries, AI services, model files,
+    inference containers).
 
     Example: shadowai export --format csv --out ai-inventory.csv
 
