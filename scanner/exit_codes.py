@@ -18,8 +18,9 @@ as interrupted."""
 # service (with --fail-on-new), then partial coverage. An unknown non-zero code counts as partial.
 PRECEDENCE = (INTERRUPTED, USAGE, LOCKED, NEW_UNSANCTIONED, PARTIAL, OK)
 
-PRECEDENCE_HELP = ("Exit code: the worst of the sources' codes, worst first: 130 interrupted, 2 configuration "
-                   "refused, 4 lock not acquired, 3 new unsanctioned service (with --fail-on-new), 1 partial, 0.")
+PRECEDENCE_HELP = ("With no source named, the exit code is the worst of the sources' codes, worst first: "
+                   "130 interrupted, 2 configuration refused, 4 lock not acquired, 3 new unsanctioned service "
+                   "(with --fail-on-new), 1 partial, 0.")
 
 
 def worst(codes) -> int:
