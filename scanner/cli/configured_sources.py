@@ -23,10 +23,14 @@ from scanner.inventory.runs import Run, seal, start_run
 from scanner.scope.run_sources import SourceOutcome, run_source
 
 
-def scan_commands() -> dict[str, click.Command]:
+def scan_group() -> click.Group:
     from scanner.cli.main import cli  # the group with every plugin's scan commands registered
 
-    scan = cli.get_command(click.Context(cli), "scan")
+    return cli.get_command(click.Context(cli), "scan")
+
+
+def scan_commands() -> dict[str, click.Command]:
+    scan = scan_group()
     context = click.Context(scan)
     commands = {name: scan.get_command(context, name) for name in scan.list_commands(context)}
     return {name: command for name, command in commands.items() if command is not None}  # None: cannot be loaded
@@ -34,10 +38,7 @@ def scan_commands() -> dict[str, click.Command]:
 
 def unloadable_commands() -> dict[str, str]:
     """Scan commands that are registered but cannot be imported, with the reason (after ``scan_commands``)."""
-    from scanner.cli.main import cli
-
-    scan = cli.get_command(click.Context(cli), "scan")
-    return dict(getattr(scan, "unavailable", {}))
+    return dict(getattr(scan_group(), "unavailable", {}))
 
 
 def in_schema_order(sources: list[SourceConfig]) -> list[SourceConfig]:

@@ -15,9 +15,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from scanner import observations as obs
-from scanner.findings import Finding, compact
+from scanner.findings import Finding, compact, match_observation
 
 if TYPE_CHECKING:
+    from scanner.inventory.runs import Run
+    from scanner.inventory.store import FindingBatch
     from scanner.matching.matcher import Matcher
 
 # Where an observation keeps the model id and the model's publisher, when it has them.
@@ -62,3 +64,17 @@ def vendor_finding(observation: Any, platform: Finding | None, matcher: "Matcher
                 **{key: platform.evidence.get(key) for key in CARRIED}}
     return Finding(found.service_id, platform.source, platform.subject, platform.location, platform.seen_at,
                    f"models:{found.rule}", compact(evidence), hits=platform.hits)
+
+
+def add_cloud_findings(observation: Any, matcher: "Matcher", batch: "FindingBatch", run: "Run", *,
+                       count_as: str) -> None:
+    """Match one cloud observation into ``batch``: the platform's finding (counted as ``count_as``) and, when it
+    names another vendor's model, that vendor's finding (counted as ``model_vendor_findings``)."""
+    finding = match_observation(observation, matcher)
+    if finding is not None:
+        batch.add(finding)
+        run.count(count_as)
+    vendor = vendor_finding(observation, finding, matcher)
+    if vendor is not None:
+        batch.add(vendor)
+        run.count("model_vendor_findings")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import sqlite_utils
@@ -61,7 +62,7 @@ class ServiceLine:
     def unknown(self) -> bool:
         return self.service_id.startswith("unknown-")
 
-    @property
+    @cached_property
     def via_platforms(self) -> list[str]:
         """The cloud platforms through which this model vendor's models are used, when that is all the evidence
         of it (every finding made from a model id: scanner.modules.cloud_models); empty when it is used directly."""

@@ -28,12 +28,11 @@ import sqlite_utils
 
 from scanner.catalogue.loader import Catalogue
 from scanner.clients.aws import AwsAccount, AwsCallFailed, AwsClient, AwsSetupError, OrgAccount
-from scanner.findings import match_observation
 from scanner.interruption import StopFlag
 from scanner.inventory.runs import Run, finish_run, start_run
 from scanner.inventory.store import FindingBatch, commit_batch
 from scanner.modules.aws import resources, usage
-from scanner.modules.cloud_models import vendor_finding
+from scanner.modules.cloud_models import add_cloud_findings
 
 SOURCE = resources.SOURCE
 DEFAULT_CONCURRENCY = 16
@@ -315,14 +314,7 @@ class AwsScan:
             reason, regions = self.failures.setdefault(key, (failure.reason, set()))
             regions.add(failure.region)
         for observation in outcome.observations:
-            finding = match_observation(observation, self.matcher)
-            if finding is not None:
-                self.batch.add(finding)
-                run.count("findings")
-            vendor = vendor_finding(observation, finding, self.matcher)
-            if vendor is not None:
-                self.batch.add(vendor)
-                run.count("model_vendor_findings")
+            add_cloud_findings(observation, self.matcher, self.batch, run, count_as="findings")
         if len(self.batch) >= COMMIT_EVERY or (len(self.batch) and time.monotonic() - self.committed > COMMIT_SECONDS):
             commit_batch(self.db, run, self.batch, snapshot=True)
             self.committed = time.monotonic()

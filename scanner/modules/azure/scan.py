@@ -17,13 +17,12 @@ import sqlite_utils
 from scanner import observations as obs
 from scanner.clients.http import ApiError
 from scanner.clients.microsoft import TOKEN_FAILURES, MicrosoftClient, describe_error
-from scanner.findings import match_observation
 from scanner.inventory.runs import Run, finish_run, start_run
 from scanner.inventory.store import FindingBatch, commit_batch
 from scanner.modules.azure import resources, usage
 from scanner.modules.azure.resources import (COGNITIVE, ML_WORKSPACES, SOURCE, Parent, Subscription,
                                              SubscriptionReader)
-from scanner.modules.cloud_models import vendor_finding
+from scanner.modules.cloud_models import add_cloud_findings
 
 if TYPE_CHECKING:
     from scanner.catalogue.loader import Catalogue
@@ -242,12 +241,5 @@ class AzureScan:
         batch = FindingBatch()
         for observation in result.observations:
             run.count("records")
-            finding = match_observation(observation, self.matcher)
-            if finding is not None:
-                batch.add(finding)
-                run.count("matched_records")
-            vendor = vendor_finding(observation, finding, self.matcher)
-            if vendor is not None:
-                batch.add(vendor)
-                run.count("model_vendor_findings")
+            add_cloud_findings(observation, self.matcher, batch, run, count_as="matched_records")
         commit_batch(self.db, run, batch, snapshot=True)

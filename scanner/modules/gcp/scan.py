@@ -18,12 +18,11 @@ import sqlite_utils
 
 from scanner.clients.google import GoogleAuthError, GoogleClient, api_error_reason
 from scanner.clients.http import ApiError
-from scanner.findings import match_observation
 from scanner.inventory.runs import Run, finish_run, start_run
 from scanner.inventory.store import FindingBatch, commit_batch
 from scanner.modules.gcp import resources, usage
 from scanner.modules.gcp.resources import SOURCE, VERTEX, WORKBENCH, Project
-from scanner.modules.cloud_models import vendor_finding
+from scanner.modules.cloud_models import add_cloud_findings
 
 if TYPE_CHECKING:
     from scanner.catalogue.loader import Catalogue
@@ -198,13 +197,6 @@ class GcpScan:
             self.on_error(what, why)
         batch = FindingBatch()
         for observation in result.observations:
-            finding = match_observation(observation, self.matcher)
-            if finding is not None:
-                batch.add(finding)
-                run.count("matched")
-            vendor = vendor_finding(observation, finding, self.matcher)
-            if vendor is not None:
-                batch.add(vendor)
-                run.count("model_vendor_findings")
+            add_cloud_findings(observation, self.matcher, batch, run, count_as="matched")
         run.count("observations", len(result.observations))
         commit_batch(self.db, run, batch, snapshot=True)
